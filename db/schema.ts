@@ -1,0 +1,206 @@
+import { sql } from 'drizzle-orm';
+import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+// Instants are UTC ISO strings of fixed width ("2026-12-01T00:00:00.000Z") so text order is time
+// order; civil dates ("2026-12-01") and clock times ("09:00") are Tokyo's. Money is integer yen.
+
+const createdAt = () => text('created_at').notNull();
+
+export const spaces = sqliteTable('spaces', {
+  id: integer('id').primaryKey(),
+  slug: text('slug').notNull().unique(),
+  name: text('name').notNull(),
+  nameEn: text('name_en').notNull(),
+  capacity: integer('capacity').notNull(),
+  indoor: integer('indoor', { mode: 'boolean' }).notNull(),
+  seasonFrom: text('season_from'),
+  seasonTo: text('season_to'),
+  groupMonthlyQuota: integer('group_monthly_quota'),
+  sortOrder: integer('sort_order').notNull().default(0),
+  notes: text('notes'),
+}, (t) => [check('spaces_capacity', sql`${t.capacity} > 0`)]);
+
+/** A whole room and its parts: booking one blocks the other (training = training-a + training-b). */
+export const spaceParts = sqliteTable('space_parts', {
+  wholeId: integer('whole_id').notNull().references(() => spaces.id),
+  partId: integer('part_id').notNull().references(() => spaces.id),
+}, (t) => [primaryKey({ columns: [t.wholeId, t.partId] }), check('space_parts_distinct', sql`${t.wholeId} <> ${t.partId}`)]);
+
+/** Hourly general rates by band, each from a date on, so a new fee table leaves older bookings as they were. */
+export const rateBands = sqliteTable('rate_bands', {
+  id: integer('id').primaryKey(),
+  spaceId: integer('space_id').notNull().references(() => spaces.id),
+  band: text('band', { enum: ['morning', 'afternoon', 'evening'] }).notNull(),
+  hourlyYen: integer('hourly_yen').notNull(),
+  effectiveFrom: text('effective_from').notNull(),
+}, (t) => [
+  uniqueIndex('rate_bands_unique').on(t.spaceId, t.band, t.effectiveFrom),
+  check('rate_bands_amount', sql`${t.hourlyYen} >= 0 AND ${t.hourlyYen} % 2 = 0`),
+]);
+
+/** The center's rules (calendar, bands, pricing, windows, life) as JSON documents, by key. */
+export const ruleSettings = sqliteTable('rule_settings', {
+  key: text('key').primaryKey(),
+  valueJson: text('value_json').notNull(),
+  updatedAt: text('updated_at').notNull(),
+});
+
+/** A manager's change of one date for the whole center: other hours, or closed, with a public reason. */
+export const dayOverrides = sqliteTable('day_overrides', {
+  date: text('date').primaryKey(),
+  closed: integer('closed', { mode: 'boolean' }).notNull(),
+  open: text('open'),
+  close: text('close'),
+  reason: text('reason'),
+  createdBy: integer('created_by').references(() => accounts.id),
+  createdAt: createdAt(),
+}, (t) => [check('day_overrides_hours', sql`${t.closed} = 1 OR (${t.open} IS NOT NULL AND ${t.close} IS NOT NULL AND ${t.close} > ${t.open})`)]);
+
+/** One space taken out of use for a period: maintenance, the center's own events, shelter use. */
+export const spaceBlocks = sqliteTable('space_blocks', {
+  id: integer('id').primaryKey(),
+  spaceId: integer('space_id').notNull().references(() => spaces.id),
+  startAt: text('start_at').notNull(),
+  endAt: text('end_at').notNull(),
+  reason: text('reason').notNull(),
+  createdBy: integer('created_by').references(() => accounts.id),
+  createdAt: createdAt(),
+}, (t) => [index('space_blocks_space_start').on(t.spaceId, t.startAt), check('space_blocks_interval', sql`${t.endAt} > ${t.startAt}`)]);
+
+export const groups = sqliteTable('groups', {
+  id: integer('id').primaryKey(),
+  name: text('name').notNull().unique(),
+  kana: text('kana').notNull(),
+  type: text('type', { enum: ['npo', 'volunteer', 'neighborhood-association', 'district-committee', 'other'] }).notNull(),
+  status: text('status', { enum: ['pending', 'active', 'rejected', 'suspended', 'lapsed'] }).notNull(),
+  validUntil: text('valid_until'),
+  memberCount: integer('member_count').notNull(),
+  fields: text('fields').notNull().default(''),
+  description: text('description').notNull().default(''),
+  publicProfile: integer('public_profile', { mode: 'boolean' }).notNull().default(false),
+  phone: text('phone'),
+  createdAt: createdAt(),
+}, (t) => [check('groups_member_count', sql`${t.memberCount} >= 1`)]);
+
+export const accounts = sqliteTable('accounts', {
+  id: integer('id').primaryKey(),
+  role: text('role', { enum: ['individual', 'member', 'staff', 'manager'] }).notNull(),
+  name: text('name').notNull(),
+  email: text('email').unique(),
+  phone: text('phone'),
+  passwordHash: text('password_hash'),
+  groupId: integer('group_id').references(() => groups.id),
+  isRepresentative: integer('is_representative', { mode: 'boolean' }).notNull().default(false),
+  disabledAt: text('disabled_at'),
+  createdAt: createdAt(),
+});
+
+/** Login sessions live in SQLite so logout and disabling an account revoke them. The id is a hash of the cookie's token. */
+export const sessions = sqliteTable('sessions', {
+  id: text('id').primaryKey(),
+  accountId: integer('account_id').notNull().references(() => accounts.id),
+  createdAt: createdAt(),
+  expiresAt: text('expires_at').notNull(),
+}, (t) => [index('sessions_account').on(t.accountId)]);
+
+export const apiTokens = sqliteTable('api_tokens', {
+  id: integer('id').primaryKey(),
+  name: text('name').notNull(),
+  tokenHash: text('token_hash').notNull().unique(),
+  accountId: integer('account_id').notNull().references(() => accounts.id),
+  createdAt: createdAt(),
+  revokedAt: text('revoked_at'),
+});
+
+/** A recurring series as asked for; its occurrences are ordinary bookings pointing here. */
+export const bookingSeries = sqliteTable('booking_series', {
+  id: integer('id').primaryKey(),
+  rrule: text('rrule').notNull(),
+  spaceId: integer('space_id').notNull().references(() => spaces.id),
+  firstStartAt: text('first_start_at').notNull(),
+  durationMinutes: integer('duration_minutes').notNull(),
+  skippedJson: text('skipped_json').notNull().default('[]'),
+  createdBy: integer('created_by').references(() => accounts.id),
+  createdAt: createdAt(),
+});
+
+export const bookings = sqliteTable('bookings', {
+  id: integer('id').primaryKey(),
+  spaceId: integer('space_id').notNull().references(() => spaces.id),
+  startAt: text('start_at').notNull(),
+  endAt: text('end_at').notNull(),
+  /** The Tokyo date of use, for listings, windows and quotas. */
+  useDate: text('use_date').notNull(),
+  category: text('category', { enum: ['registered', 'general', 'commercial'] }).notNull(),
+  rateKind: text('rate_kind', { enum: ['registered', 'general', 'admission', 'commercial'] }).notNull(),
+  channel: text('channel', { enum: ['desk', 'online'] }).notNull(),
+  status: text('status', { enum: ['provisional', 'confirmed', 'cancelled', 'expired'] }).notNull(),
+  paymentStatus: text('payment_status', { enum: ['unpaid', 'paid', 'refunded', 'exempt'] }).notNull(),
+  attendance: text('attendance', { enum: ['expected', 'checked_in', 'no_show'] }).notNull().default('expected'),
+  needsContact: integer('needs_contact', { mode: 'boolean' }).notNull().default(false),
+  purpose: text('purpose').notNull(),
+  attendees: integer('attendees').notNull(),
+  actualAttendees: integer('actual_attendees'),
+  commercial: integer('commercial', { mode: 'boolean' }).notNull().default(false),
+  admissionFeeYen: integer('admission_fee_yen').notNull().default(0),
+  totalYen: integer('total_yen').notNull(),
+  linesJson: text('lines_json').notNull(),
+  /** What the fee was computed from (rates, rules, rate kind), so an exemption or a re-quote never picks up a later fee table. */
+  pricingJson: text('pricing_json').notNull(),
+  exemptionPercent: integer('exemption_percent').notNull().default(0),
+  exemptionReason: text('exemption_reason'),
+  deadlineAt: text('deadline_at'),
+  /** Who the booking is for: an account (individual, or the member of a group), a group, or a walk-in. */
+  accountId: integer('account_id').references(() => accounts.id),
+  groupId: integer('group_id').references(() => groups.id),
+  walkInName: text('walk_in_name'),
+  walkInPhone: text('walk_in_phone'),
+  /** Who pressed the button: the member, the individual or the clerk. */
+  madeBy: integer('made_by').references(() => accounts.id),
+  seriesId: integer('series_id').references(() => bookingSeries.id),
+  overrideReason: text('override_reason'),
+  changeCount: integer('change_count').notNull().default(0),
+  permitNo: text('permit_no').unique(),
+  cancelledAt: text('cancelled_at'),
+  cancellationFeeYen: integer('cancellation_fee_yen'),
+  cancelReason: text('cancel_reason'),
+  facilityCaused: integer('facility_caused', { mode: 'boolean' }).notNull().default(false),
+  createdAt: createdAt(),
+  updatedAt: text('updated_at').notNull(),
+}, (t) => [
+  index('bookings_space_start').on(t.spaceId, t.startAt),
+  index('bookings_use_date').on(t.useDate),
+  index('bookings_account').on(t.accountId),
+  index('bookings_group').on(t.groupId),
+  index('bookings_provisional').on(t.status, t.deadlineAt),
+  check('bookings_interval', sql`${t.endAt} > ${t.startAt}`),
+  check('bookings_total', sql`${t.totalYen} >= 0 AND ${t.totalYen} % 10 = 0`),
+  check('bookings_attendees', sql`${t.attendees} >= 1`),
+  check('bookings_admission', sql`${t.admissionFeeYen} >= 0`),
+  check('bookings_exemption', sql`${t.exemptionPercent} IN (0, 50, 100)`),
+  check('bookings_booker', sql`${t.accountId} IS NOT NULL OR ${t.groupId} IS NOT NULL OR ${t.walkInName} IS NOT NULL`),
+]);
+
+/** Money that moved at the desk: a payment, a refund, or the void of an earlier payment. */
+export const payments = sqliteTable('payments', {
+  id: integer('id').primaryKey(),
+  bookingId: integer('booking_id').notNull().references(() => bookings.id),
+  receiptNo: text('receipt_no').notNull().unique(),
+  kind: text('kind', { enum: ['payment', 'refund', 'void'] }).notNull(),
+  amountYen: integer('amount_yen').notNull(),
+  method: text('method', { enum: ['cash'] }).notNull(),
+  note: text('note'),
+  receivedBy: integer('received_by').references(() => accounts.id),
+  createdAt: createdAt(),
+}, (t) => [index('payments_booking').on(t.bookingId), index('payments_created').on(t.createdAt), check('payments_amount', sql`${t.amountYen} > 0`)]);
+
+/** Every state change: who, when, what. */
+export const auditLog = sqliteTable('audit_log', {
+  id: integer('id').primaryKey(),
+  at: text('at').notNull(),
+  actorId: integer('actor_id').references(() => accounts.id),
+  action: text('action').notNull(),
+  entity: text('entity').notNull(),
+  entityId: text('entity_id'),
+  detailJson: text('detail_json').notNull().default('{}'),
+}, (t) => [index('audit_log_at').on(t.at), index('audit_log_entity').on(t.entity, t.entityId)]);

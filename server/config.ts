@@ -1,0 +1,65 @@
+import { z } from 'zod';
+
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+const ConfigSchema = z.object({
+  HOST: z.string().default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  DATABASE_PATH: z.string().min(1).default('data/hiroba.db'),
+  ADMIN_EMAIL: z.string().email().optional(),
+  ADMIN_PASSWORD: z.string().min(10).optional(),
+  /** log2 of scrypt's N: 17 is OWASP's figure (~250 ms a hash here); tests use less. */
+  SCRYPT_LOG_N: z.coerce.number().int().min(10).max(20).default(17),
+  SESSION_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
+  /** Set when Hiroba is served over HTTPS (directly or behind a proxy): cookies get `Secure`. */
+  COOKIE_SECURE: bool.default(false),
+  TRUST_PROXY: bool.default(false),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** How often the expiry and no-show job runs. */
+  JOB_INTERVAL_SECONDS: z.coerce.number().int().min(5).default(60),
+  LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(20),
+});
+
+export type Config = {
+  host: string;
+  port: number;
+  databasePath: string;
+  adminEmail: string | undefined;
+  adminPassword: string | undefined;
+  scryptLogN: number;
+  sessionHours: number;
+  cookieSecure: boolean;
+  trustProxy: boolean;
+  logLevel: string;
+  jobIntervalSeconds: number;
+  loginMaxFailures: number;
+};
+
+/** The only reader of the environment. Throws with every bad variable named. */
+export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = ConfigSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')));
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const c = parsed.data;
+  return {
+    host: c.HOST,
+    port: c.PORT,
+    databasePath: c.DATABASE_PATH,
+    adminEmail: c.ADMIN_EMAIL,
+    adminPassword: c.ADMIN_PASSWORD,
+    scryptLogN: c.SCRYPT_LOG_N,
+    sessionHours: c.SESSION_HOURS,
+    cookieSecure: c.COOKIE_SECURE,
+    trustProxy: c.TRUST_PROXY,
+    logLevel: c.LOG_LEVEL,
+    jobIntervalSeconds: c.JOB_INTERVAL_SECONDS,
+    loginMaxFailures: c.LOGIN_MAX_FAILURES,
+  };
+}
+
+/** A configuration for tests: fast hashes, no admin. */
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return { ...readConfig({}), scryptLogN: 10, logLevel: 'silent', ...overrides };
+}
