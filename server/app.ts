@@ -1,0 +1,58 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
+import type { Db } from '../db/client.js';
+import type { Config } from './config.js';
+import type { Clock } from './services/context.js';
+import errors from './plugins/errors.js';
+import security from './plugins/security.js';
+import services from './plugins/services.js';
+import auth from './plugins/auth.js';
+import csrf from './plugins/csrf.js';
+import view from './plugins/view.js';
+import api from './routes/api/index.js';
+import pages from './routes/pages/index.js';
+import { ProblemError } from './errors.js';
+
+export interface AppOptions {
+  db: Db;
+  clock: Clock;
+  config: Config;
+}
+
+/** Builds the whole app as a plugin tree; never listens (main.ts does, tests inject). */
+export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: opts.config.logLevel === 'silent' ? false : { level: opts.config.logLevel },
+    bodyLimit: 256 * 1024,
+    trustProxy: opts.config.trustProxy,
+    requestTimeout: 30_000,
+    return503OnClosing: true,
+  });
+
+  // JSON bodies: an empty body is `{}` (a POST that needs no body), anything unreadable is a 400.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    const text = (body as string).trim();
+    if (text === '') return done(null, {});
+    try {
+      done(null, JSON.parse(text));
+    } catch {
+      done(new ProblemError('bad_request', 'the body is not valid JSON'), undefined);
+    }
+  });
+
+  await app.register(errors);
+  await app.register(security);
+  await app.register(cookie);
+  await app.register(formbody, { bodyLimit: 64 * 1024 });
+  await app.register(services, opts);
+  await app.register(auth);
+  await app.register(csrf);
+  await app.register(view);
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  await app.register(api, { prefix: '/api/v1' });
+  await app.register(pages);
+  return app;
+}

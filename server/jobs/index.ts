@@ -1,0 +1,22 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { Services } from '../services/index.js';
+import type { Clock } from '../services/context.js';
+
+/**
+ * Periodic work of the running server: expiry of unpaid provisional bookings and no-show marking.
+ * Tests call `services.bookingLife.runPeriodic(now)` directly with a given `now`.
+ */
+export function startJobs(opts: { services: Services; clock: Clock; log: FastifyBaseLogger; intervalSeconds: number }) {
+  const run = () => {
+    try {
+      const { expired, noShows } = opts.services.bookingLife.runPeriodic(opts.clock());
+      if (expired.length > 0 || noShows.length > 0) opts.log.info({ expired, noShows }, 'periodic job');
+    } catch (err) {
+      opts.log.error({ err }, 'periodic job failed');
+    }
+  };
+  const timer = setInterval(run, opts.intervalSeconds * 1000);
+  timer.unref();
+  run();
+  return { stop: () => clearInterval(timer) };
+}

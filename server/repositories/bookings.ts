@@ -1,0 +1,112 @@
+import { and, asc, eq, gt, gte, inArray, lt, lte, sql, type SQL } from 'drizzle-orm';
+import type { Tx } from '../../db/client.js';
+import { bookings, payments, spaces } from '../../db/schema.js';
+import { toStored, fromStored } from '../domain/time.js';
+
+export type BookingRow = typeof bookings.$inferSelect;
+export type NewBooking = typeof bookings.$inferInsert;
+
+const LIVE = ['provisional', 'confirmed'] as const;
+
+/**
+ * Live bookings of the given spaces overlapping [fromIso, toIso). Bookings never last longer than
+ * a day, so the lower bound on start_at lets the (space_id, start_at) index do the work (NOTES.md).
+ */
+export function liveOverlapping(db: Tx, spaceIds: readonly number[], fromIso: string, toIso: string): BookingRow[] {
+  const lowerBound = toStored(fromStored(fromIso).minus({ days: 1 }));
+  return db.select().from(bookings).where(and(
+    inArray(bookings.spaceId, [...spaceIds]),
+    inArray(bookings.status, [...LIVE]),
+    gt(bookings.startAt, lowerBound),
+    lt(bookings.startAt, toIso),
+    gt(bookings.endAt, fromIso),
+  )).orderBy(asc(bookings.startAt)).all();
+}
+
+export function findBooking(db: Tx, id: number): BookingRow | undefined {
+  return db.select().from(bookings).where(eq(bookings.id, id)).get();
+}
+
+export function insertBooking(db: Tx, row: NewBooking): BookingRow {
+  return db.insert(bookings).values(row).returning().get();
+}
+
+export function updateBooking(db: Tx, id: number, set: Partial<NewBooking>): BookingRow {
+  return db.update(bookings).set(set).where(eq(bookings.id, id)).returning().get()!;
+}
+
+export interface BookingFilter {
+  from: string;
+  to: string;
+  spaceId?: number;
+  accountId?: number;
+  groupId?: number;
+}
+
+/** Bookings whose use date is in [from, to], every status, optionally one person's or group's. */
+export function listBookings(db: Tx, f: BookingFilter): BookingRow[] {
+  const where: SQL[] = [gte(bookings.useDate, f.from), lte(bookings.useDate, f.to)];
+  if (f.spaceId !== undefined) where.push(eq(bookings.spaceId, f.spaceId));
+  if (f.accountId !== undefined) where.push(eq(bookings.accountId, f.accountId));
+  if (f.groupId !== undefined) where.push(eq(bookings.groupId, f.groupId));
+  return db.select().from(bookings).where(and(...where)).orderBy(asc(bookings.startAt), asc(bookings.id)).limit(5000).all();
+}
+
+/** Live bookings on a date (all spaces): what a change of the day's hours may strand. */
+export function liveOnDate(db: Tx, date: string): BookingRow[] {
+  return db.select().from(bookings).where(and(eq(bookings.useDate, date), inArray(bookings.status, [...LIVE]))).orderBy(asc(bookings.startAt)).all();
+}
+
+/** Provisional bookings whose payment deadline has passed. */
+export function overdueProvisional(db: Tx, nowIso: string): BookingRow[] {
+  return db.select().from(bookings).where(and(eq(bookings.status, 'provisional'), lte(bookings.deadlineAt, nowIso))).all();
+}
+
+/** Live bookings still `expected` whose start is at or before `cutoffIso`, within the last two days. */
+export function dueForNoShow(db: Tx, cutoffIso: string, sinceIso: string): BookingRow[] {
+  return db.select().from(bookings).where(and(
+    inArray(bookings.status, [...LIVE]), eq(bookings.attendance, 'expected'),
+    lte(bookings.startAt, cutoffIso), gt(bookings.startAt, sinceIso),
+  )).all();
+}
+
+export function countLiveInMonth(db: Tx, spaceId: number, groupId: number, month: string, excludeId?: number): number {
+  const row = db.select({ n: sql<number>`count(*)` }).from(bookings).where(and(
+    eq(bookings.spaceId, spaceId), eq(bookings.groupId, groupId), inArray(bookings.status, [...LIVE]),
+    gte(bookings.useDate, `${month}-01`), lte(bookings.useDate, `${month}-31`),
+    excludeId === undefined ? undefined : sql`${bookings.id} <> ${excludeId}`,
+  )).get();
+  return row?.n ?? 0;
+}
+
+export function countProvisionalOfAccount(db: Tx, accountId: number, excludeId?: number): number {
+  const row = db.select({ n: sql<number>`count(*)` }).from(bookings).where(and(
+    eq(bookings.accountId, accountId), eq(bookings.status, 'provisional'),
+    excludeId === undefined ? undefined : sql`${bookings.id} <> ${excludeId}`,
+  )).get();
+  return row?.n ?? 0;
+}
+
+export function paidYen(db: Tx, bookingId: number): number {
+  const rows = db.select({ kind: payments.kind, amountYen: payments.amountYen }).from(payments).where(eq(payments.bookingId, bookingId)).all();
+  return rows.reduce((sum, p) => sum + (p.kind === 'payment' ? p.amountYen : -p.amountYen), 0);
+}
+
+export function insertPayment(db: Tx, row: typeof payments.$inferInsert): void {
+  db.insert(payments).values(row).run();
+}
+
+/** The next number in a yearly sequence like R2026-000042, counted from what is stored. */
+export function nextReceiptNo(db: Tx, prefix: string): string {
+  const row = db.select({ n: sql<number>`count(*)` }).from(payments).where(sql`${payments.receiptNo} LIKE ${prefix + '%'}`).get();
+  return `${prefix}${String((row?.n ?? 0) + 1).padStart(6, '0')}`;
+}
+
+export function nextPermitNo(db: Tx, prefix: string): string {
+  const row = db.select({ n: sql<number>`count(*)` }).from(bookings).where(sql`${bookings.permitNo} LIKE ${prefix + '%'}`).get();
+  return `${prefix}${String((row?.n ?? 0) + 1).padStart(6, '0')}`;
+}
+
+export function spaceIdBySlug(db: Tx, slug: string): number | undefined {
+  return db.select({ id: spaces.id }).from(spaces).where(eq(spaces.slug, slug)).get()?.id;
+}

@@ -1,0 +1,29 @@
+import type { FastifyPluginAsync } from 'fastify';
+
+const confirmed = (query: unknown) => (query as { confirm?: string } | undefined)?.confirm === 'true';
+const idOf = (params: unknown) => {
+  const raw = (params as { id: string }).id;
+  return /^\d{1,15}$/.test(raw) ? Number(raw) : -1;
+};
+
+const bookingRoutes: FastifyPluginAsync = async (app) => {
+  const { bookings, bookingLife, closures } = app.services;
+
+  app.post('/quotes', async (request) => bookings.quote(request.actor, request.body));
+
+  app.post('/bookings', async (request, reply) => reply.code(201).send(bookings.create(request.actor, request.body)));
+  app.get('/bookings', async (request) => bookings.list(request.actor, request.query));
+  app.get('/bookings/:id', async (request) => bookings.get(request.actor, idOf(request.params)));
+  app.patch('/bookings/:id', async (request) => bookingLife.change(request.actor, idOf(request.params), request.body));
+  app.post('/bookings/:id/cancel', async (request) => bookingLife.cancel(request.actor, idOf(request.params), request.body));
+  app.post('/bookings/:id/exemption', async (request) => bookingLife.setExemption(request.actor, idOf(request.params), request.body));
+  app.post('/bookings/:id/payments', async (request, reply) => reply.code(201).send(bookingLife.pay(request.actor, idOf(request.params), request.body)));
+  app.post('/bookings/:id/check-in', async (request) => bookingLife.checkIn(request.actor, idOf(request.params), request.body));
+
+  app.put('/calendar/:date', async (request) =>
+    closures.setDay(request.actor, (request.params as { date: string }).date, request.body, confirmed(request.query)));
+  app.post('/spaces/:slug/blocks', async (request, reply) =>
+    reply.code(201).send(closures.addBlock(request.actor, (request.params as { slug: string }).slug, request.body, confirmed(request.query))));
+};
+
+export default bookingRoutes;

@@ -1,0 +1,275 @@
+import { eq } from 'drizzle-orm';
+import type { DateTime } from 'luxon';
+import type { Tx } from '../../db/client.js';
+import { accounts, bookingSeries, groups } from '../../db/schema.js';
+import { bookingCategory, quote as priceQuote, rateKind as rateKindOf, type Quote } from '../domain/pricing.js';
+import { expandSeries, InvalidRecurrenceError } from '../domain/recurrence.js';
+import { furthestOpenDate } from '../domain/windows.js';
+import { provisionalDeadline } from '../domain/life.js';
+import type { Category, PricingRules, BandRules, RateKind, Rules, SpaceInfo } from '../domain/rules.js';
+import { fiscalYear, InvalidTimeError, parseInstant, toApi, toStored, tokyoDate } from '../domain/time.js';
+import { ForbiddenError, NotFoundError, ProblemError, ValidationError } from '../errors.js';
+import { recordAudit } from '../repositories/audit.js';
+import { findBooking, insertBooking, listBookings, nextPermitNo, paidYen, type BookingRow } from '../repositories/bookings.js';
+import { loadRules, loadSpaces, type SpaceRow } from '../repositories/reference.js';
+import { checkCandidate, type Booker, type CheckEnv } from './booking-checks.js';
+import { BookingInput, ListQuery } from './booking-input.js';
+import { bookingView, type BookingView } from './booking-view.js';
+import { isStaff, requireActor, type Actor, type Deps } from './context.js';
+import { dayReader } from './spaces.js';
+import { expireOverdue } from './booking-jobs.js';
+import { parseInput } from './validate.js';
+
+/** Everything a fee was computed from, stored with the booking so it never follows a later fee table. */
+export interface PricingSnapshot {
+  space: Pick<SpaceInfo, 'name' | 'indoor' | 'ratesYen'>;
+  rateKind: RateKind;
+  pricing: PricingRules;
+  bands: BandRules;
+  exemptionPercent: 0 | 50 | 100;
+  extraLines: { label: string; amountYen: number }[];
+}
+
+export function priceFromSnapshot(s: PricingSnapshot, start: DateTime, end: DateTime): Quote {
+  const q = priceQuote({ space: s.space, start, end, rateKind: s.rateKind, equipment: [], exemptionPercent: s.exemptionPercent, rules: s.pricing, bands: s.bands });
+  // Extra lines (a change fee) are whole tens of yen, so the total stays floored to 10 yen.
+  const extra = s.extraLines.reduce((sum, l) => sum + l.amountYen, 0);
+  return { totalYen: q.totalYen + extra, lines: [...q.lines, ...s.extraLines] };
+}
+
+function parseTimes(start: string, end: string): { start: DateTime; end: DateTime } {
+  const errors: { path: string; message: string }[] = [];
+  let s: DateTime | undefined;
+  let e: DateTime | undefined;
+  try { s = parseInstant(start); } catch (err) { if (err instanceof InvalidTimeError) errors.push({ path: 'start', message: err.message }); else throw err; }
+  try { e = parseInstant(end); } catch (err) { if (err instanceof InvalidTimeError) errors.push({ path: 'end', message: err.message }); else throw err; }
+  if (errors.length > 0 || !s || !e) throw new ValidationError(errors);
+  if (e <= s) throw new ValidationError([{ path: 'end', message: 'end must be after start' }]);
+  return { start: s, end: e };
+}
+
+function problemOf(p: { code: ProblemError['code']; detail: string; extra: Record<string, unknown> }): ProblemError {
+  return p.code === 'validation_failed'
+    ? new ValidationError((p.extra.errors as { path: string; message: string }[]) ?? [{ path: '(body)', message: p.detail }])
+    : new ProblemError(p.code, p.detail, p.extra);
+}
+
+export function makeBookingService(deps: Deps) {
+  const { db, clock } = deps;
+
+  function findSpace(all: SpaceRow[], slug: string): SpaceRow {
+    const space = all.find((s) => s.slug === slug);
+    if (!space) throw new ValidationError([{ path: 'space', message: 'unknown space' }]);
+    return space;
+  }
+
+  function groupIsRegistered(tx: Tx, groupId: number, today: string): boolean {
+    const g = tx.select().from(groups).where(eq(groups.id, groupId)).get();
+    return g !== undefined && g.status === 'active' && (g.validUntil === null || g.validUntil >= today);
+  }
+
+  /** Whom the booking is for and through which channel; staff must name the booker. */
+  function resolveBooker(tx: Tx, actor: Actor, input: BookingInput, today: string): { booker: Booker; channel: 'desk' | 'online' } {
+    if (isStaff(actor)) {
+      const named = [input.groupId, input.accountId, input.walkIn].filter((v) => v !== undefined).length;
+      if (named !== 1) throw new ValidationError([{ path: 'groupId', message: 'staff name exactly one of groupId, accountId or walkIn' }]);
+      if (input.groupId !== undefined) {
+        if (!tx.select({ id: groups.id }).from(groups).where(eq(groups.id, input.groupId)).get()) {
+          throw new ValidationError([{ path: 'groupId', message: 'unknown group' }]);
+        }
+        return { booker: { kind: 'group', groupId: input.groupId, accountId: null, registered: groupIsRegistered(tx, input.groupId, today) }, channel: 'desk' };
+      }
+      if (input.accountId !== undefined) {
+        const acc = tx.select().from(accounts).where(eq(accounts.id, input.accountId)).get();
+        if (!acc || acc.disabledAt || (acc.role !== 'individual' && acc.role !== 'member')) {
+          throw new ValidationError([{ path: 'accountId', message: 'unknown account' }]);
+        }
+        if (acc.role === 'member' && acc.groupId !== null) {
+          return { booker: { kind: 'group', groupId: acc.groupId, accountId: acc.id, registered: groupIsRegistered(tx, acc.groupId, today) }, channel: 'desk' };
+        }
+        return { booker: { kind: 'individual', accountId: acc.id }, channel: 'desk' };
+      }
+      return { booker: { kind: 'walkIn', name: input.walkIn!.name, phone: input.walkIn!.phone ?? null }, channel: 'desk' };
+    }
+    if (input.groupId !== undefined || input.accountId !== undefined || input.walkIn !== undefined || input.overrideReason !== undefined || input.exemption !== undefined) {
+      throw new ForbiddenError('only staff book for others, override rules or grant exemptions');
+    }
+    if (actor.role === 'member' && actor.groupId !== null) {
+      return { booker: { kind: 'group', groupId: actor.groupId, accountId: actor.id, registered: groupIsRegistered(tx, actor.groupId, today) }, channel: 'online' };
+    }
+    return { booker: { kind: 'individual', accountId: actor.id }, channel: 'online' };
+  }
+
+  function snapshotFor(space: SpaceRow, kind: RateKind, rules: Rules, exemptionPercent: 0 | 50 | 100): PricingSnapshot {
+    return { space: { name: space.name, indoor: space.indoor, ratesYen: space.ratesYen }, rateKind: kind, pricing: rules.pricing, bands: rules.bands, exemptionPercent, extraLines: [] };
+  }
+
+  function view(tx: Tx, b: BookingRow, actor: Actor | null): BookingView {
+    const slug = loadSpaces(tx, b.useDate).find((s) => s.id === b.spaceId)?.slug ?? String(b.spaceId);
+    return bookingView(b, slug, paidYen(tx, b.id), isStaff(actor));
+  }
+
+  /** The booking if the actor may see it: staff all, an individual their own, a member their group's. Otherwise 404. */
+  function visibleBooking(tx: Tx, actor: Actor, id: number): BookingRow {
+    const b = Number.isSafeInteger(id) ? findBooking(tx, id) : undefined;
+    if (!b) throw new NotFoundError('booking');
+    if (isStaff(actor)) return b;
+    if (actor.role === 'member' && actor.groupId !== null && b.groupId === actor.groupId) return b;
+    if (actor.role === 'individual' && b.accountId === actor.id) return b;
+    throw new NotFoundError('booking');
+  }
+
+  /** Writes one checked booking; the caller holds the immediate transaction. */
+  function insertChecked(tx: Tx, args: {
+    actor: Actor; now: DateTime; rules: Rules; dayOf: CheckEnv['dayOf']; space: SpaceRow; start: DateTime; end: DateTime;
+    input: BookingInput; booker: Booker; channel: 'desk' | 'online'; category: Category; kind: RateKind; seriesId: number | null;
+  }): BookingRow {
+    const { actor, now, rules, space, start, end, input, booker, category, kind } = args;
+    const exemptionPercent = input.exemption?.percent ?? 0;
+    const snapshot = snapshotFor(space, kind, rules, exemptionPercent);
+    const price = priceFromSnapshot(snapshot, start, end);
+    const registered = booker.kind === 'group' && booker.registered;
+    const paidInFull = price.totalYen === 0;
+    // A registered group's booking is confirmed at once; anyone else's waits for payment at the desk.
+    const status = registered || paidInFull ? 'confirmed' : 'provisional';
+    const nowIso = toStored(now);
+    const row = insertBooking(tx, {
+      spaceId: space.id, startAt: toStored(start), endAt: toStored(end), useDate: tokyoDate(start),
+      category, rateKind: kind, channel: args.channel, status,
+      paymentStatus: paidInFull ? 'exempt' : 'unpaid',
+      purpose: input.purpose, attendees: input.attendees,
+      commercial: input.use.commercial, admissionFeeYen: input.use.admissionFeeYen,
+      totalYen: price.totalYen, linesJson: JSON.stringify(price.lines), pricingJson: JSON.stringify(snapshot),
+      exemptionPercent, exemptionReason: input.exemption?.reason ?? null,
+      deadlineAt: status === 'provisional' ? toStored(provisionalDeadline({ createdAt: now, start, dayOf: args.dayOf, rules: rules.life })) : null,
+      accountId: booker.kind === 'walkIn' ? null : booker.accountId,
+      groupId: booker.kind === 'group' ? booker.groupId : null,
+      walkInName: booker.kind === 'walkIn' ? booker.name : null,
+      walkInPhone: booker.kind === 'walkIn' ? booker.phone : null,
+      madeBy: actor.id, seriesId: args.seriesId, overrideReason: input.overrideReason ?? null,
+      permitNo: status === 'confirmed' ? nextPermitNo(tx, `P${fiscalYear(tokyoDate(now))}-`) : null,
+      createdAt: nowIso, updatedAt: nowIso,
+    });
+    recordAudit(tx, {
+      at: nowIso, actorId: actor.id, action: 'booking.create', entity: 'booking', entityId: row.id,
+      detail: { space: space.slug, start: toApi(start), end: toApi(end), status, totalYen: price.totalYen, overrideReason: input.overrideReason ?? null, exemption: input.exemption ?? null },
+    });
+    return row;
+  }
+
+  return {
+    /** The fee a booking would cost, with its lines (API.md `POST /quotes`); anyone may ask. */
+    quote(actor: Actor | null, body: unknown): Quote {
+      const input = parseInput(BookingInput.omit({ recurrence: true }).partial({ purpose: true, attendees: true }), body);
+      const { start, end } = parseTimes(input.start, input.end);
+      const rules = loadRules(db);
+      const space = findSpace(loadSpaces(db, tokyoDate(start)), input.space);
+      const today = tokyoDate(clock());
+      let registered = false;
+      if (actor?.role === 'member' && actor.groupId !== null) registered = groupIsRegistered(db, actor.groupId, today);
+      if (isStaff(actor) && input.groupId !== undefined) registered = groupIsRegistered(db, input.groupId, today);
+      const category = bookingCategory({ registeredGroup: registered, use: input.use, rules: rules.pricing });
+      const kind = rateKindOf({ category, use: input.use, rules: rules.pricing });
+      const exemption = isStaff(actor) ? input.exemption?.percent ?? 0 : 0;
+      try {
+        return priceFromSnapshot(snapshotFor(space, kind, rules, exemption), start, end);
+      } catch (err) {
+        throw new ValidationError([{ path: 'end', message: (err as Error).message }]);
+      }
+    },
+
+    /** Books one slot, or a recurring series whose every date is checked (API.md `POST /bookings`). */
+    create(actorOrNull: Actor | null, body: unknown): BookingView | { created: BookingView[]; skipped: { start: string; code: string; detail: string }[] } {
+      const actor = requireActor(actorOrNull);
+      const input = parseInput(BookingInput, body);
+      if (input.equipment.length > 0) {
+        throw new ValidationError([{ path: 'equipment', message: 'equipment loans cannot be booked yet' }]);
+      }
+      const { start, end } = parseTimes(input.start, input.end);
+      if (input.recurrence && !(isStaff(actor) || actor.role === 'member')) {
+        throw new ForbiddenError('only groups and staff make recurring series');
+      }
+      return db.transaction((tx) => {
+        const now = clock();
+        expireOverdue(tx, now, null);
+        const rules = loadRules(tx);
+        const today = tokyoDate(now);
+        const allSpaces = loadSpaces(tx, tokyoDate(start));
+        const space = findSpace(allSpaces, input.space);
+        const { booker, channel } = resolveBooker(tx, actor, input, today);
+        const category = bookingCategory({ registeredGroup: booker.kind === 'group' && booker.registered, use: input.use, rules: rules.pricing });
+        const kind = rateKindOf({ category, use: input.use, rules: rules.pricing });
+        const override = isStaff(actor) && input.overrideReason !== undefined;
+        const env: CheckEnv = { tx, now, rules, spaces: allSpaces, dayOf: dayReader(tx, rules.calendar), override };
+        const base = { actor, now, rules, dayOf: env.dayOf, input, booker, channel, category, kind };
+
+        if (!input.recurrence) {
+          const problem = checkCandidate(env, { space, start, end, attendees: input.attendees, category, booker, channel });
+          if (problem) throw problemOf(problem);
+          return view(tx, insertChecked(tx, { ...base, space, start, end, seriesId: null }), actor);
+        }
+
+        let occurrences: { start: DateTime; end: DateTime }[];
+        try {
+          const horizon = override
+            ? tokyoDate(now.plus({ months: rules.life.seriesMaxMonths }))
+            : furthestOpenDate(category, now, rules.windows);
+          occurrences = expandSeries({ rrule: input.recurrence.rrule, start, end, horizon, maxMonths: rules.life.seriesMaxMonths });
+        } catch (err) {
+          if (err instanceof InvalidRecurrenceError || err instanceof InvalidTimeError) {
+            throw new ValidationError([{ path: 'recurrence.rrule', message: err.message }]);
+          }
+          throw err;
+        }
+        const seriesId = tx.insert(bookingSeries).values({
+          rrule: input.recurrence.rrule, spaceId: space.id, firstStartAt: toStored(start),
+          durationMinutes: end.diff(start, 'minutes').minutes, createdBy: actor.id, createdAt: toStored(now),
+        }).returning({ id: bookingSeries.id }).get().id;
+        const created: BookingView[] = [];
+        const skipped: { start: string; code: string; detail: string }[] = [];
+        for (const o of occurrences) {
+          const problem = checkCandidate(env, { space, start: o.start, end: o.end, attendees: input.attendees, category, booker, channel });
+          if (problem) {
+            skipped.push({ start: toApi(o.start), code: problem.code, detail: problem.detail });
+            continue;
+          }
+          created.push(view(tx, insertChecked(tx, { ...base, space, start: o.start, end: o.end, seriesId }), actor));
+        }
+        if (created.length === 0) {
+          // Nothing stored: throwing rolls the series row back too.
+          throw new ProblemError('validation_failed', 'no date of the series could be booked', {
+            errors: [{ path: 'recurrence', message: 'no date of the series could be booked' }], skipped,
+          });
+        }
+        tx.update(bookingSeries).set({ skippedJson: JSON.stringify(skipped) }).where(eq(bookingSeries.id, seriesId)).run();
+        recordAudit(tx, { at: toStored(now), actorId: actor.id, action: 'series.create', entity: 'booking_series', entityId: seriesId, detail: { created: created.length, skipped: skipped.length } });
+        return { created, skipped };
+      }, { behavior: 'immediate' });
+    },
+
+    /** Bookings by use date: one's own (a member: the group's), or everyone's for staff. */
+    list(actorOrNull: Actor | null, query: unknown): BookingView[] {
+      const actor = requireActor(actorOrNull);
+      const q = parseInput(ListQuery, query);
+      const spaceId = q.space === undefined ? undefined : findSpace(loadSpaces(db, q.from), q.space).id;
+      const filter = { from: q.from, to: q.to, ...(spaceId !== undefined ? { spaceId } : {}) };
+      const rows = isStaff(actor)
+        ? listBookings(db, filter)
+        : actor.role === 'member' && actor.groupId !== null
+          ? listBookings(db, { ...filter, groupId: actor.groupId })
+          : listBookings(db, { ...filter, accountId: actor.id });
+      const slugs = new Map(loadSpaces(db, q.from).map((s) => [s.id, s.slug]));
+      return rows.map((b) => bookingView(b, slugs.get(b.spaceId) ?? '', paidYen(db, b.id), isStaff(actor)));
+    },
+
+    get(actorOrNull: Actor | null, id: number): BookingView {
+      const actor = requireActor(actorOrNull);
+      return view(db, visibleBooking(db, actor, id), actor);
+    },
+
+    /** Internal: used by the change, cancel and money services. */
+    internals: { visibleBooking, view, findSpace, parseTimes, problemOf, snapshotFor, groupIsRegistered },
+  };
+}
+
+export type BookingService = ReturnType<typeof makeBookingService>;

@@ -1,0 +1,122 @@
+import { z } from 'zod';
+import type { Tx } from '../../db/client.js';
+import { openingDay, openingDays, type OpeningDay } from '../domain/calendar.js';
+import { busyIntervals, freeIntervals, type Interval } from '../domain/conflicts.js';
+import type { CalendarRules } from '../domain/rules.js';
+import { addDays, at, daysBetween, fromStored, isDate, toApi, toStored, tokyoDate } from '../domain/time.js';
+import { NotFoundError, ValidationError } from '../errors.js';
+import { blocksBetween, overrideOn, overridesBetween } from '../repositories/calendar.js';
+import { liveOverlapping } from '../repositories/bookings.js';
+import { loadRules, loadSpaces, partsMap, type SpaceRow } from '../repositories/reference.js';
+import type { Deps } from './context.js';
+import { parseInput } from './validate.js';
+import { inSeason } from '../domain/calendar.js';
+
+/** The opening day of any date, reading each override once. */
+export function dayReader(db: Tx, rules: CalendarRules): (date: string) => OpeningDay {
+  const cache = new Map<string, OpeningDay>();
+  return (date) => {
+    let day = cache.get(date);
+    if (!day) {
+      day = openingDay(date, rules, overrideOn(db, date));
+      cache.set(date, day);
+    }
+    return day;
+  };
+}
+
+const dateField = z.string().refine(isDate, 'a real date as YYYY-MM-DD');
+const RangeQuery = z.object({ from: dateField, to: dateField })
+  .refine((q) => q.from <= q.to, { message: 'from must not be after to', path: ['to'] })
+  .refine((q) => q.from > q.to || daysBetween(q.from, q.to) <= 400, { message: 'at most 400 days at once', path: ['to'] });
+const AvailabilityQuery = z.object({ space: z.string().max(50), date: dateField });
+
+export interface SpaceView {
+  slug: string;
+  name: string;
+  nameEn: string;
+  capacity: number;
+  parts: string[];
+  ratesYen: { morning: number; afternoon: number; evening: number };
+}
+
+export interface DayAvailability {
+  date: string;
+  space: string;
+  open: string | null;
+  close: string | null;
+  closed: boolean;
+  holiday: string | null;
+  reason: string | null;
+  busy: { start: string; end: string }[];
+  free: { start: string; end: string }[];
+}
+
+function toView(s: SpaceRow): SpaceView {
+  return { slug: s.slug, name: s.name, nameEn: s.nameEn, capacity: s.capacity, parts: s.parts, ratesYen: s.ratesYen };
+}
+
+const asApi = (i: Interval) => ({ start: toApi(i.start), end: toApi(i.end) });
+
+export function makeSpaceService(deps: Deps) {
+  const { db, clock } = deps;
+
+  function availabilityOf(space: SpaceRow, all: SpaceRow[], day: OpeningDay, date: string): DayAvailability {
+    const base = { date, space: space.slug, open: day.open, close: day.close, closed: day.closed, holiday: day.holiday, reason: day.reason };
+    if (day.closed || !day.open || !day.close || !inSeason(date, space)) {
+      return { ...base, closed: true, open: day.closed ? null : day.open, close: day.closed ? null : day.close, reason: day.reason ?? (inSeason(date, space) ? null : 'out_of_season'), busy: [], free: [] };
+    }
+    const parts = partsMap(all);
+    const related = all.filter((o) => o.slug === space.slug || parts.get(space.slug)?.includes(o.slug) || parts.get(o.slug)?.includes(space.slug));
+    const dayStart = at(date, '00:00');
+    const dayEnd = at(addDays(date, 1), '00:00');
+    const bySpaceId = new Map(all.map((s) => [s.id, s.slug]));
+    const occupancies = [
+      ...liveOverlapping(db, related.map((r) => r.id), toStored(dayStart), toStored(dayEnd))
+        .map((b) => ({ space: bySpaceId.get(b.spaceId)!, start: fromStored(b.startAt), end: fromStored(b.endAt) })),
+      ...blocksBetween(db, related.map((r) => r.id), toStored(dayStart), toStored(dayEnd))
+        .map((b) => ({ space: bySpaceId.get(b.spaceId)!, start: fromStored(b.startAt), end: fromStored(b.endAt) })),
+    ];
+    const open = at(date, day.open);
+    const close = at(date, day.close);
+    const busy = busyIntervals(space.slug, occupancies, parts)
+      .map((i) => ({ start: i.start < open ? open : i.start, end: i.end > close ? close : i.end }))
+      .filter((i) => i.end > i.start);
+    return { ...base, busy: busy.map(asApi), free: freeIntervals(open, close, busy).map(asApi) };
+  }
+
+  return {
+    /** The spaces with the general rates in force on `date` (today when omitted). */
+    list(date?: string): SpaceView[] {
+      return loadSpaces(db, date ?? tokyoDate(clock())).map(toView);
+    },
+
+    /** The opening calendar for [from, to] (API.md `GET /calendar`). */
+    calendar(query: unknown): OpeningDay[] {
+      const { from, to } = parseInput(RangeQuery, query);
+      const rules = loadRules(db);
+      return openingDays(from, to, rules.calendar, overridesBetween(db, from, to));
+    },
+
+    /** Busy and free periods of one space on one date, a whole room counting its parts and vice versa. */
+    availability(query: unknown): DayAvailability {
+      const { space: slug, date } = parseInput(AvailabilityQuery, query);
+      const all = loadSpaces(db, date);
+      const space = all.find((s) => s.slug === slug);
+      if (!space) throw new ValidationError([{ path: 'space', message: 'unknown space' }]);
+      const rules = loadRules(db);
+      return availabilityOf(space, all, openingDay(date, rules.calendar, overrideOn(db, date)), date);
+    },
+
+    /** Every space's availability on a date: the home page's "today at a glance". */
+    dayOverview(date: string): { day: OpeningDay; spaces: (SpaceView & { availability: DayAvailability })[] } {
+      if (!isDate(date)) throw new NotFoundError('date');
+      const all = loadSpaces(db, date);
+      const rules = loadRules(db);
+      const day = openingDay(date, rules.calendar, overrideOn(db, date));
+      return { day, spaces: all.map((s) => ({ ...toView(s), availability: availabilityOf(s, all, day, date) })) };
+    },
+  };
+}
+
+export type SpaceService = ReturnType<typeof makeSpaceService>;
