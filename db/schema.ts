@@ -80,7 +80,46 @@ export const groups = sqliteTable('groups', {
   publicProfile: integer('public_profile', { mode: 'boolean' }).notNull().default(false),
   phone: text('phone'),
   createdAt: createdAt(),
+  /** The day the group lapsed (its registration ran out without renewal); personal data is deleted a retention period later. */
+  lapsedOn: text('lapsed_on'),
+  /** Why a manager suspended or rejected the group; the group sees it. */
+  statusReason: text('status_reason'),
+  /** Set when a lapsed group's personal data was deleted. */
+  personalDataDeletedAt: text('personal_data_deleted_at'),
 }, (t) => [check('groups_member_count', sql`${t.memberCount} >= 1`)]);
+
+/** An application (new or renewal) for registration (利用登録), decided by a manager. */
+export const registrations = sqliteTable('registrations', {
+  id: integer('id').primaryKey(),
+  groupId: integer('group_id').notNull().references(() => groups.id),
+  kind: text('kind', { enum: ['new', 'renewal'] }).notNull(),
+  status: text('status', { enum: ['pending', 'approved', 'rejected'] }).notNull(),
+  channel: text('channel', { enum: ['online', 'desk'] }).notNull(),
+  memberCount: integer('member_count').notNull(),
+  fields: text('fields').notNull(),
+  description: text('description').notNull(),
+  publicProfile: integer('public_profile', { mode: 'boolean' }).notNull(),
+  attestedAt: text('attested_at').notNull(),
+  submittedBy: integer('submitted_by').references(() => accounts.id),
+  submittedAt: text('submitted_at').notNull(),
+  decidedBy: integer('decided_by').references(() => accounts.id),
+  decidedAt: text('decided_at'),
+  reason: text('reason'),
+  validUntil: text('valid_until'),
+}, (t) => [index('registrations_status').on(t.status, t.submittedAt), index('registrations_group').on(t.groupId)]);
+
+/** A representative's invitation for a member to join the group; the token is stored hashed. */
+export const groupInvitations = sqliteTable('group_invitations', {
+  id: integer('id').primaryKey(),
+  groupId: integer('group_id').notNull().references(() => groups.id),
+  tokenHash: text('token_hash').notNull().unique(),
+  email: text('email').notNull(),
+  createdBy: integer('created_by').notNull().references(() => accounts.id),
+  createdAt: createdAt(),
+  expiresAt: text('expires_at').notNull(),
+  acceptedBy: integer('accepted_by').references(() => accounts.id),
+  revokedAt: text('revoked_at'),
+});
 
 export const accounts = sqliteTable('accounts', {
   id: integer('id').primaryKey(),

@@ -19,6 +19,8 @@ import { isStaff, requireActor, type Actor, type Deps } from './context.js';
 import { dayReader } from './spaces.js';
 import { expireOverdue } from './booking-jobs.js';
 import { parseInput } from './validate.js';
+import { groupStanding } from '../repositories/groups.js';
+import { isRegisteredOn } from '../domain/registration.js';
 
 /** Everything a fee was computed from, stored with the booking so it never follows a later fee table. */
 export interface PricingSnapshot {
@@ -63,9 +65,10 @@ export function makeBookingService(deps: Deps) {
     return space;
   }
 
+  /** Registered now (approved and valid, or kept by a pending renewal): the category is decided when booking. */
   function groupIsRegistered(tx: Tx, groupId: number, today: string): boolean {
-    const g = tx.select().from(groups).where(eq(groups.id, groupId)).get();
-    return g !== undefined && g.status === 'active' && (g.validUntil === null || g.validUntil >= today);
+    const standing = groupStanding(tx, groupId);
+    return standing !== undefined && isRegisteredOn(standing, today);
   }
 
   /** Whom the booking is for and through which channel; staff must name the booker. */

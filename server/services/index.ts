@@ -4,6 +4,8 @@ import { makeSpaceService } from './spaces.js';
 import { makeBookingService } from './bookings.js';
 import { makeBookingLifeService } from './booking-life.js';
 import { makeClosureService } from './closures.js';
+import { makeRegistrationService } from './registrations.js';
+import { makeGroupService } from './groups.js';
 
 /** Every use case, built once per app over the same database and clock. */
 export function makeServices(deps: Deps) {
@@ -14,6 +16,8 @@ export function makeServices(deps: Deps) {
     closures: makeClosureService(deps),
     bookings,
     bookingLife: makeBookingLifeService(deps, bookings),
+    registrations: makeRegistrationService(deps),
+    groups: makeGroupService(deps),
   };
 }
 

@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import authRoutes from './auth.js';
 import spaceRoutes from './spaces.js';
 import bookingRoutes from './bookings.js';
+import groupRoutes from './groups.js';
 import { ProblemError } from '../../errors.js';
 
 /** The JSON API (API.md). Encapsulated: its hooks apply to /api/v1 only. */
@@ -18,6 +19,7 @@ const api: FastifyPluginAsync = async (app) => {
   await app.register(authRoutes);
   await app.register(spaceRoutes);
   await app.register(bookingRoutes);
+  await app.register(groupRoutes);
 };
 
 export default api;
