@@ -1,6 +1,9 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
+import fastifyStatic from '@fastify/static';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Db } from '../db/client.js';
 import type { Config } from './config.js';
 import type { Clock } from './services/context.js';
@@ -52,6 +55,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(view);
 
   app.get('/healthz', async () => ({ status: 'ok' }));
+  // Asset URLs carry a hash of the file (plugins/view.ts), so they may be cached for long.
+  await app.register(fastifyStatic, {
+    root: join(dirname(fileURLToPath(import.meta.url)), '..', 'static'), prefix: '/static/', index: false, maxAge: '365d', immutable: true,
+  });
   await app.register(api, { prefix: '/api/v1' });
   await app.register(pages);
   return app;

@@ -1,0 +1,46 @@
+import type { FastifyError, FastifyPluginAsync } from 'fastify';
+import { InvalidTimeError } from '../../domain/time.js';
+import { NotFoundError, ProblemError, type ProblemCode } from '../../errors.js';
+import { translator, type MessageKey } from '../../i18n/index.js';
+import authPages from './auth.js';
+import homeRoutes from './home.js';
+import langRoutes from './lang.js';
+
+/** The problem codes that have their own heading on an error page; the rest say "エラー". */
+const HEADINGS: Partial<Record<ProblemCode | 'internal', MessageKey>> = { not_found: 'error.notFoundTitle' };
+
+/**
+ * HTML pages. Encapsulated: the error and not-found handlers set here answer in HTML for pages,
+ * while anything under /api/ is handed on to the app's problem+json handler.
+ */
+const pages: FastifyPluginAsync = async (app) => {
+  app.setErrorHandler(async (error: FastifyError, request, reply) => {
+    if (request.url.startsWith('/api/')) throw error;
+    let status = 500;
+    let code: ProblemCode | 'internal' = 'internal';
+    if (error instanceof ProblemError) [status, code] = [error.status, error.code];
+    else if (error instanceof InvalidTimeError) [status, code] = [422, 'validation_failed'];
+    else if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) [status, code] = [error.statusCode, 'bad_request'];
+    if (status >= 500) request.log.error({ err: error }, 'page failed');
+    if (error instanceof ProblemError && error.code === 'rate_limited' && typeof error.extra.retryAfter === 'number') {
+      reply.header('retry-after', String(error.extra.retryAfter));
+    }
+    const t = translator(request.lang);
+    const heading = t(HEADINGS[code] ?? 'error.title');
+    // Only our own sentences are shown: a service's detail is English and may say more than a visitor should see.
+    const message = t(`problem.${code}`);
+    return reply.page('errors/error', { status, heading, message }, status);
+  });
+
+  app.setNotFoundHandler(async (request, reply) => {
+    if (request.url.startsWith('/api/')) throw new NotFoundError('route');
+    const t = translator(request.lang);
+    return reply.page('errors/error', { status: 404, heading: t('error.notFoundTitle'), message: t('error.notFoundBody') }, 404);
+  });
+
+  await app.register(homeRoutes);
+  await app.register(authPages);
+  await app.register(langRoutes);
+};
+
+export default pages;
