@@ -1,7 +1,7 @@
 import holidayJp from '@holiday-jp/holiday_jp';
 import { DateTime } from 'luxon';
 import type { CalendarRules, SpaceInfo } from './rules.js';
-import { ZONE, addDays, clockMinutes, isClockTime } from './time.js';
+import { ZONE, addDays, clockMinutes, isClockTime, daysBetween } from './time.js';
 
 /** A manager's change to one date for the whole center (shorten, extend, open or close). */
 export interface DayOverride {
@@ -118,8 +118,12 @@ export function openingDays(
   rules: CalendarRules,
   overrides: ReadonlyMap<string, DayOverride>,
 ): OpeningDay[] {
+  // Counted in days, not compared as strings: luxon writes year 10000 as "+010000-…", which sorts
+  // before "9999-12-31" and would never end a string-compared loop.
   const days: OpeningDay[] = [];
-  for (let date = from; date <= to; date = addDays(date, 1)) {
+  const n = daysBetween(from, to);
+  for (let i = 0; i <= n; i++) {
+    const date = addDays(from, i);
     days.push(openingDay(date, rules, overrides.get(date)));
   }
   return days;

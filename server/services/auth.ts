@@ -16,7 +16,7 @@ export const AccountInput = z.object({
   email: z.string().trim().toLowerCase().max(254).pipe(z.email()),
   password: z.string().min(10).max(1024),
   phone: z.string().trim().regex(/^[0-9+\-() ]{6,20}$/, 'phone number'),
-});
+}).strict();
 
 type AccountRow = typeof accounts.$inferSelect;
 

@@ -3,7 +3,7 @@ import type { Tx } from '../../db/client.js';
 import { bookingCategory } from '../domain/pricing.js';
 import { cancellationCharge, changeFee, paymentStatusAfter, provisionalDeadline } from '../domain/life.js';
 import { fiscalYear, fromStored, toApi, toStored, tokyoDate } from '../domain/time.js';
-import { InvalidStateError, ValidationError } from '../errors.js';
+import { ForbiddenError, InvalidStateError, ValidationError } from '../errors.js';
 import { recordAudit } from '../repositories/audit.js';
 import { insertPayment, nextPermitNo, nextReceiptNo, paidYen, updateBooking, type BookingRow } from '../repositories/bookings.js';
 import { loadRules, loadSpaces } from '../repositories/reference.js';
@@ -49,7 +49,7 @@ export function makeBookingLifeService(deps: Deps, bookings: BookingService) {
     change(actorOrNull: Actor | null, id: number, body: unknown): BookingView & { changeFeeYen: number } {
       const actor = requireActor(actorOrNull);
       const input = parseInput(ChangeInput, body);
-      if (input.overrideReason !== undefined && !isStaff(actor)) throw new ValidationError([{ path: 'overrideReason', message: 'only staff override rules' }]);
+      if (input.overrideReason !== undefined && !isStaff(actor)) throw new ForbiddenError('only staff override rules');
       return db.transaction((tx) => {
         const now = clock();
         expireOverdue(tx, now, null);
@@ -142,6 +142,8 @@ export function makeBookingLifeService(deps: Deps, bookings: BookingService) {
       const input = parseInput(ExemptionInput, body);
       return db.transaction((tx) => {
         const now = clock();
+        // A lapsed booking must not be revived by an exemption that confirms it.
+        expireOverdue(tx, now, null);
         const b = visibleBooking(tx, actor, id);
         if (!isLive(b)) throw new InvalidStateError(`a ${b.status} booking cannot be exempted`);
         const snapshot = { ...(JSON.parse(b.pricingJson) as PricingSnapshot), exemptionPercent: input.percent };
@@ -175,7 +177,9 @@ export function makeBookingLifeService(deps: Deps, bookings: BookingService) {
         const nowIso = toStored(now);
         const receiptNo = nextReceiptNo(tx, `R${fiscalYear(tokyoDate(now))}-`);
         insertPayment(tx, { bookingId: b.id, receiptNo, kind: 'payment', amountYen: input.amountYen, method: input.method, receivedBy: actor.id, createdAt: nowIso });
-        const updated = isLive(b) ? settle(tx, b, now) : b;
+        // Paying off a cancellation charge settles the booking too.
+        const updated = isLive(b) ? settle(tx, b, now)
+          : input.amountYen === due ? updateBooking(tx, b.id, { paymentStatus: 'paid', updatedAt: nowIso }) : b;
         recordAudit(tx, { at: nowIso, actorId: actor.id, action: 'payment.receive', entity: 'booking', entityId: b.id, detail: { receiptNo, amountYen: input.amountYen, method: input.method } });
         return { receiptNo, paymentStatus: updated.paymentStatus, status: updated.status, balanceYen: due - input.amountYen };
       }, { behavior: 'immediate' });
@@ -187,6 +191,7 @@ export function makeBookingLifeService(deps: Deps, bookings: BookingService) {
       const input = parseInput(CheckInInput, body);
       return db.transaction((tx) => {
         const now = clock();
+        expireOverdue(tx, now, null);
         const b = visibleBooking(tx, actor, id);
         if (!isLive(b)) throw new InvalidStateError(`a ${b.status} booking cannot be checked in`);
         if (b.useDate !== tokyoDate(now)) throw new InvalidStateError(`check-in is on the day of use (${b.useDate})`);

@@ -163,7 +163,12 @@ export function makeBookingService(deps: Deps) {
   return {
     /** The fee a booking would cost, with its lines (API.md `POST /quotes`); anyone may ask. */
     quote(actor: Actor | null, body: unknown): Quote {
-      const input = parseInput(BookingInput.omit({ recurrence: true }).partial({ purpose: true, attendees: true }), body);
+      // A series is quoted per occurrence: every date of it costs the same but for the heating season.
+      const input = parseInput(BookingInput.partial({ purpose: true, attendees: true }), body);
+      // The price below has no equipment lines: quoting without them would understate the fee.
+      if (input.equipment.length > 0) {
+        throw new ValidationError([{ path: 'equipment', message: 'equipment loans cannot be booked yet' }]);
+      }
       const { start, end } = parseTimes(input.start, input.end);
       const rules = loadRules(db);
       const space = findSpace(loadSpaces(db, tokyoDate(start)), input.space);
@@ -214,9 +219,14 @@ export function makeBookingService(deps: Deps) {
 
         let occurrences: { start: DateTime; end: DateTime }[];
         try {
+          // Only a series without an end is cut at the furthest open window (DESIGN.md); a bounded
+          // one is expanded in full, so its dates beyond the window are reported as skipped.
+          const openEnded = !/(^|[;:])\s*(COUNT|UNTIL)\s*=/i.test(input.recurrence.rrule);
           const horizon = override
             ? tokyoDate(now.plus({ months: rules.life.seriesMaxMonths }))
-            : furthestOpenDate(category, now, rules.windows);
+            : openEnded
+              ? furthestOpenDate(category, now, rules.windows)
+              : tokyoDate(start.plus({ months: rules.life.seriesMaxMonths }));
           occurrences = expandSeries({ rrule: input.recurrence.rrule, start, end, horizon, maxMonths: rules.life.seriesMaxMonths });
         } catch (err) {
           if (err instanceof InvalidRecurrenceError || err instanceof InvalidTimeError) {

@@ -2,8 +2,8 @@ import { z } from 'zod';
 import type { DateTime } from 'luxon';
 import type { Tx } from '../../db/client.js';
 import { checkOverride, openingDay } from '../domain/calendar.js';
-import { at, fromStored, isClockTime, isDate, parseInstant, toApi, toStored, tokyoDate } from '../domain/time.js';
-import { ConflictError, ValidationError } from '../errors.js';
+import { at, clockMinutes, fromStored, isClockTime, isDate, parseInstant, toApi, toStored, tokyoDate } from '../domain/time.js';
+import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import { recordAudit } from '../repositories/audit.js';
 import { insertBlock, overrideOn, upsertOverride } from '../repositories/calendar.js';
 import { liveOnDate, liveOverlapping, paidYen, updateBooking, insertPayment, nextReceiptNo, type BookingRow } from '../repositories/bookings.js';
@@ -14,6 +14,7 @@ import { text } from './validate.js';
 import { parseInput } from './validate.js';
 import { fiscalYear } from '../domain/time.js';
 import { cancellationCharge } from '../domain/life.js';
+import { expireOverdue } from './booking-jobs.js';
 
 const clock = z.string().refine(isClockTime, 'a time as HH:MM');
 /** What to do with bookings a closure strands: flag them for staff to call, or cancel them free. */
@@ -72,12 +73,17 @@ export function makeClosureService(deps: Deps) {
       const input = parseInput(DayInput, body);
       return db.transaction((tx) => {
         const now = deps.clock();
+        // A booking that lapsed unpaid is not stranded: expire it first, as every write does.
+        expireOverdue(tx, now, null);
         const rules = loadRules(tx);
         const override = 'closed' in input
           ? { date, closed: true, open: null, close: null, reason: input.reason }
           : { date, closed: false, open: input.open, close: input.close, reason: input.reason ?? null };
         const problems = checkOverride(override, rules.calendar);
         if (problems.length > 0) throw new ValidationError(problems.map((message) => ({ path: 'close', message })));
+        // Hours off the booking grid would show free time that no booking can start or end on.
+        const offGrid = (['open', 'close'] as const).filter((k) => override[k] !== null && clockMinutes(override[k]!) % rules.life.gridMinutes !== 0);
+        if (offGrid.length > 0) throw new ValidationError(offGrid.map((path) => ({ path, message: `must be on the ${rules.life.gridMinutes}-minute grid` })));
         const day = openingDay(date, rules.calendar, override);
         const stranded = liveOnDate(tx, date).filter((b) =>
           day.closed || !day.open || !day.close || fromStored(b.startAt) < at(date, day.open) || fromStored(b.endAt) > at(date, day.close));
@@ -107,9 +113,10 @@ export function makeClosureService(deps: Deps) {
       if (end.diff(start, 'days').days > 366) throw new ValidationError([{ path: 'end', message: 'a block lasts at most a year' }]);
       return db.transaction((tx) => {
         const now = deps.clock();
+        expireOverdue(tx, now, null);
         const all = loadSpaces(tx, tokyoDate(start));
         const space = all.find((s) => s.slug === slug);
-        if (!space) throw new ValidationError([{ path: 'space', message: 'unknown space' }]);
+        if (!space) throw new NotFoundError('space');
         const related = relatedSpaces(space, all);
         // Bookings never last a day, so a one-day lower bound in liveOverlapping still finds all.
         const stranded = liveOverlapping(tx, related.map((s) => s.id), toStored(start), toStored(end));

@@ -25,10 +25,13 @@ export function dayReader(db: Tx, rules: CalendarRules): (date: string) => Openi
   };
 }
 
-const dateField = z.string().refine(isDate, 'a real date as YYYY-MM-DD');
+// openingDays steps one day past `to`, and luxon writes the year 10000 as "+010000-01-01", which
+// sorts before "9999-12-31": a range ending on that last day would loop forever.
+const dateField = z.string().refine((s) => isDate(s) && s < '9999-12-31', 'a real date as YYYY-MM-DD');
 const RangeQuery = z.object({ from: dateField, to: dateField })
   .refine((q) => q.from <= q.to, { message: 'from must not be after to', path: ['to'] })
-  .refine((q) => q.from > q.to || daysBetween(q.from, q.to) <= 400, { message: 'at most 400 days at once', path: ['to'] });
+  // zod runs object refinements even when a field failed its own, so an impossible date gets here.
+  .refine((q) => !isDate(q.from) || !isDate(q.to) || q.from > q.to || daysBetween(q.from, q.to) <= 400, { message: 'at most 400 days at once', path: ['to'] });
 const AvailabilityQuery = z.object({ space: z.string().max(50), date: dateField });
 
 export interface SpaceView {
@@ -71,8 +74,11 @@ export function makeSpaceService(deps: Deps) {
     const dayStart = at(date, '00:00');
     const dayEnd = at(addDays(date, 1), '00:00');
     const bySpaceId = new Map(all.map((s) => [s.id, s.slug]));
+    const nowIso = toStored(clock());
     const occupancies = [
       ...liveOverlapping(db, related.map((r) => r.id), toStored(dayStart), toStored(dayEnd))
+        // A provisional booking past its deadline is free already, even before the job marks it expired.
+        .filter((b) => !(b.status === 'provisional' && b.deadlineAt !== null && b.deadlineAt <= nowIso))
         .map((b) => ({ space: bySpaceId.get(b.spaceId)!, start: fromStored(b.startAt), end: fromStored(b.endAt) })),
       ...blocksBetween(db, related.map((r) => r.id), toStored(dayStart), toStored(dayEnd))
         .map((b) => ({ space: bySpaceId.get(b.spaceId)!, start: fromStored(b.startAt), end: fromStored(b.endAt) })),

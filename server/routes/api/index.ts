@@ -11,8 +11,10 @@ const api: FastifyPluginAsync = async (app) => {
   app.addHook('preValidation', async (request) => {
     if (request.method === 'GET' || request.method === 'HEAD') return;
     const hasBody = Number(request.headers['content-length'] ?? 0) > 0 || request.headers['transfer-encoding'] !== undefined;
-    const type = request.headers['content-type'] ?? '';
-    if (hasBody && !/^application\/json\s*(;|$)/i.test(type)) {
+    const type = request.headers['content-type'];
+    // An HTML form with no fields still sends its content type: with the cookie, that is a write too.
+    const formLike = type !== undefined && request.authVia === 'cookie';
+    if ((hasBody || formLike) && !/^application\/json\s*(;|$)/i.test(type ?? '')) {
       throw new ProblemError('unsupported_media_type', 'send the body as application/json');
     }
   });
