@@ -243,3 +243,15 @@ export const auditLog = sqliteTable('audit_log', {
   entityId: text('entity_id'),
   detailJson: text('detail_json').notNull().default('{}'),
 }, (t) => [index('audit_log_at').on(t.at), index('audit_log_entity').on(t.entity, t.entityId)]);
+
+/** お知らせ: a manager's notice shown on the home page from `publishFrom` until `publishUntil`. */
+export const notices = sqliteTable('notices', {
+  id: integer('id').primaryKey(),
+  title: text('title').notNull(),
+  body: text('body').notNull(),
+  publishFrom: text('publish_from').notNull(),
+  publishUntil: text('publish_until'),
+  createdBy: integer('created_by').references(() => accounts.id),
+  createdAt: createdAt(),
+  removedAt: text('removed_at'),
+}, (t) => [index('notices_publish').on(t.publishFrom), check('notices_period', sql`${t.publishUntil} IS NULL OR ${t.publishUntil} > ${t.publishFrom}`)]);

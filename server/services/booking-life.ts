@@ -15,6 +15,7 @@ import { isStaff, requireActor, requireStaff, type Actor, type Deps } from './co
 import { expireOverdue, markNoShows } from './booking-jobs.js';
 import { dayReader } from './spaces.js';
 import { parseInput } from './validate.js';
+import { write } from './transaction.js';
 
 const isLive = (b: BookingRow) => b.status === 'provisional' || b.status === 'confirmed';
 
@@ -46,11 +47,11 @@ export function makeBookingLifeService(deps: Deps, bookings: BookingService) {
      * Changes space, times, attendees or purpose: checked like a new booking in one transaction, so
      * the old slot is kept until the new one is sure. Returns the booking with `changeFeeYen`.
      */
-    change(actorOrNull: Actor | null, id: number, body: unknown): BookingView & { changeFeeYen: number } {
+    change(actorOrNull: Actor | null, id: number, body: unknown, options: { dryRun?: boolean } = {}): BookingView & { changeFeeYen: number } {
       const actor = requireActor(actorOrNull);
       const input = parseInput(ChangeInput, body);
       if (input.overrideReason !== undefined && !isStaff(actor)) throw new ForbiddenError('only staff override rules');
-      return db.transaction((tx) => {
+      return write(db, (tx) => {
         const now = clock();
         expireOverdue(tx, now, null);
         const old = visibleBooking(tx, actor, id);
@@ -104,15 +105,15 @@ export function makeBookingLifeService(deps: Deps, bookings: BookingService) {
           detail: { from: { space: old.spaceId, start: old.startAt, end: old.endAt, attendees: old.attendees, totalYen: old.totalYen }, to: { space: space.slug, start: toApi(times.start), end: toApi(times.end), attendees, totalYen: updated.totalYen }, changeFeeYen: feeYen, overrideReason: input.overrideReason ?? null },
         });
         return { ...view(tx, updated, actor), changeFeeYen: feeYen };
-      }, { behavior: 'immediate' });
+      }, options.dryRun);
     },
 
     /** Cancels: the charge by the tiers, the refund of what was paid above it, and any balance owed. */
-    cancel(actorOrNull: Actor | null, id: number, body: unknown) {
+    cancel(actorOrNull: Actor | null, id: number, body: unknown, options: { dryRun?: boolean } = {}) {
       const actor = requireActor(actorOrNull);
       const input = parseInput(CancelInput, body);
       if (input.facilityCaused && !isStaff(actor)) throw new ValidationError([{ path: 'facilityCaused', message: 'only staff mark a cancellation as facility-caused' }]);
-      return db.transaction((tx) => {
+      return write(db, (tx) => {
         const now = clock();
         expireOverdue(tx, now, null);
         const b = visibleBooking(tx, actor, id);
@@ -133,7 +134,7 @@ export function makeBookingLifeService(deps: Deps, bookings: BookingService) {
         });
         recordAudit(tx, { at: nowIso, actorId: actor.id, action: 'booking.cancel', entity: 'booking', entityId: b.id, detail: { reason: input.reason ?? null, facilityCaused: input.facilityCaused, ...charge } });
         return { status: 'cancelled' as const, cancellationFeeYen: charge.cancellationFeeYen, refundYen: charge.refundYen, balanceYen: charge.balanceYen };
-      }, { behavior: 'immediate' });
+      }, options.dryRun);
     },
 
     /** Staff grant a 50% or 100% exemption (減免) with a reason; the fee is recomputed from the booking's own snapshot. */

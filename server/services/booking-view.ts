@@ -25,6 +25,8 @@ export interface BookingView {
   exemption: { percent: number; reason: string | null } | null;
   groupId: number | null;
   accountId: number | null;
+  /** The account that made the booking: the member of a group, the individual, or the clerk. */
+  madeBy: number | null;
   walkIn?: { name: string; phone: string | null };
   seriesId: number | null;
   permitNo: string | null;
@@ -56,6 +58,7 @@ export function bookingView(b: BookingRow, spaceSlug: string, paidYen: number, f
     exemption: b.exemptionPercent > 0 ? { percent: b.exemptionPercent, reason: b.exemptionReason } : null,
     groupId: b.groupId,
     accountId: b.accountId,
+    madeBy: b.madeBy,
     seriesId: b.seriesId,
     permitNo: b.permitNo,
     changeCount: b.changeCount,

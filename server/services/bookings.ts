@@ -19,6 +19,7 @@ import { isStaff, requireActor, type Actor, type Deps } from './context.js';
 import { dayReader } from './spaces.js';
 import { expireOverdue } from './booking-jobs.js';
 import { parseInput } from './validate.js';
+import { write } from './transaction.js';
 import { groupStanding } from '../repositories/groups.js';
 import { isRegisteredOn } from '../domain/registration.js';
 
@@ -187,7 +188,7 @@ export function makeBookingService(deps: Deps) {
     },
 
     /** Books one slot, or a recurring series whose every date is checked (API.md `POST /bookings`). */
-    create(actorOrNull: Actor | null, body: unknown): BookingView | { created: BookingView[]; skipped: { start: string; code: string; detail: string }[] } {
+    create(actorOrNull: Actor | null, body: unknown, options: { dryRun?: boolean } = {}): BookingView | { created: BookingView[]; skipped: { start: string; code: string; detail: string }[] } {
       const actor = requireActor(actorOrNull);
       const input = parseInput(BookingInput, body);
       if (input.equipment.length > 0) {
@@ -197,7 +198,7 @@ export function makeBookingService(deps: Deps) {
       if (input.recurrence && !(isStaff(actor) || actor.role === 'member')) {
         throw new ForbiddenError('only groups and staff make recurring series');
       }
-      return db.transaction((tx) => {
+      return write(db, (tx) => {
         const now = clock();
         expireOverdue(tx, now, null);
         const rules = loadRules(tx);
@@ -257,7 +258,7 @@ export function makeBookingService(deps: Deps) {
         tx.update(bookingSeries).set({ skippedJson: JSON.stringify(skipped) }).where(eq(bookingSeries.id, seriesId)).run();
         recordAudit(tx, { at: toStored(now), actorId: actor.id, action: 'series.create', entity: 'booking_series', entityId: seriesId, detail: { created: created.length, skipped: skipped.length } });
         return { created, skipped };
-      }, { behavior: 'immediate' });
+      }, options.dryRun);
     },
 
     /** Bookings by use date: one's own (a member: the group's), or everyone's for staff. */

@@ -6,6 +6,7 @@ import { makeBookingLifeService } from './booking-life.js';
 import { makeClosureService } from './closures.js';
 import { makeRegistrationService } from './registrations.js';
 import { makeGroupService } from './groups.js';
+import { makeNoticeService } from './notices.js';
 
 /** Every use case, built once per app over the same database and clock. */
 export function makeServices(deps: Deps) {
@@ -18,6 +19,7 @@ export function makeServices(deps: Deps) {
     bookingLife: makeBookingLifeService(deps, bookings),
     registrations: makeRegistrationService(deps),
     groups: makeGroupService(deps),
+    notices: makeNoticeService(deps),
   };
 }
 

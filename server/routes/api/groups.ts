@@ -27,6 +27,10 @@ const groupRoutes: FastifyPluginAsync = async (app) => {
   app.post<{ Params: { token: string } }>('/invitations/:token/accept', async (request, reply) =>
     reply.code(201).send(await groups.acceptInvitation(request.params.token, request.body)));
 
+  app.get('/notices', async () => app.services.notices.current());
+  app.post('/notices', async (request, reply) => reply.code(201).send(app.services.notices.create(request.actor, request.body)));
+  app.delete<Id>('/notices/:id', async (request) => app.services.notices.remove(request.actor, num(request.params.id)));
+
   app.put('/settings/registration', async (request) => registrations.setRetention(request.actor, request.body));
 };
 
