@@ -1,7 +1,6 @@
 import holidayJp from '@holiday-jp/holiday_jp';
-import { DateTime } from 'luxon';
 import type { CalendarRules, SpaceInfo } from './rules.js';
-import { ZONE, addDays, clockMinutes, isClockTime, daysBetween } from './time.js';
+import { addDays, clockMinutes, isClockTime, daysBetween, isoWeekday } from './time.js';
 
 /** A manager's change to one date for the whole center (shorten, extend, open or close). */
 export interface DayOverride {
@@ -38,7 +37,7 @@ export function holidayName(date: string): string | null {
 }
 
 function weekday(date: string): number {
-  return DateTime.fromISO(date, { zone: ZONE }).weekday; // 1 = Monday … 7 = Sunday
+  return isoWeekday(date); // 1 = Monday … 7 = Sunday
 }
 
 function dayOfMonth(date: string): number {

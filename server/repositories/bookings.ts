@@ -2,6 +2,7 @@ import { and, asc, eq, gt, gte, inArray, lt, lte, sql, type SQL } from 'drizzle-
 import type { Tx } from '../../db/client.js';
 import { bookings, payments, spaces } from '../../db/schema.js';
 import { toStored, fromStored } from '../domain/time.js';
+import { prepared } from './prepared.js';
 
 export type BookingRow = typeof bookings.$inferSelect;
 export type NewBooking = typeof bookings.$inferInsert;
@@ -13,14 +14,15 @@ const LIVE = ['provisional', 'confirmed'] as const;
  * a day, so the lower bound on start_at lets the (space_id, start_at) index do the work (NOTES.md).
  */
 export function liveOverlapping(db: Tx, spaceIds: readonly number[], fromIso: string, toIso: string): BookingRow[] {
-  const lowerBound = toStored(fromStored(fromIso).minus({ days: 1 }));
-  return db.select().from(bookings).where(and(
-    inArray(bookings.spaceId, [...spaceIds]),
+  const query = prepared(db, 'liveOverlapping', (d) => d.select().from(bookings).where(and(
+    sql`${bookings.spaceId} IN (SELECT value FROM json_each(${sql.placeholder('spaceIds')}))`,
     inArray(bookings.status, [...LIVE]),
-    gt(bookings.startAt, lowerBound),
-    lt(bookings.startAt, toIso),
-    gt(bookings.endAt, fromIso),
-  )).orderBy(asc(bookings.startAt)).all();
+    gt(bookings.startAt, sql.placeholder('lowerBound')),
+    lt(bookings.startAt, sql.placeholder('to')),
+    gt(bookings.endAt, sql.placeholder('from')),
+  )).orderBy(asc(bookings.startAt)).prepare());
+  const lowerBound = toStored(fromStored(fromIso).minus({ days: 1 }));
+  return query.all({ spaceIds: JSON.stringify(spaceIds), lowerBound, to: toIso, from: fromIso });
 }
 
 export function findBooking(db: Tx, id: number): BookingRow | undefined {
@@ -59,7 +61,9 @@ export function liveOnDate(db: Tx, date: string): BookingRow[] {
 
 /** Provisional bookings whose payment deadline has passed. */
 export function overdueProvisional(db: Tx, nowIso: string): BookingRow[] {
-  return db.select().from(bookings).where(and(eq(bookings.status, 'provisional'), lte(bookings.deadlineAt, nowIso))).all();
+  const query = prepared(db, 'overdueProvisional', (d) => d.select().from(bookings)
+    .where(and(eq(bookings.status, 'provisional'), lte(bookings.deadlineAt, sql.placeholder('now')))).prepare());
+  return query.all({ now: nowIso });
 }
 
 /** Live bookings still `expected` whose start is at or before `cutoffIso`, within the last two days. */

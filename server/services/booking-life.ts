@@ -6,14 +6,12 @@ import { fiscalYear, fromStored, toApi, toStored, tokyoDate } from '../domain/ti
 import { ForbiddenError, InvalidStateError, ValidationError } from '../errors.js';
 import { recordAudit } from '../repositories/audit.js';
 import { insertPayment, nextPermitNo, nextReceiptNo, paidYen, updateBooking, type BookingRow } from '../repositories/bookings.js';
-import { loadRules, loadSpaces } from '../repositories/reference.js';
 import { checkCandidate, type Booker, type CheckEnv } from './booking-checks.js';
 import { CancelInput, ChangeInput, CheckInInput, ExemptionInput, PaymentInput } from './booking-input.js';
 import { priceFromSnapshot, type BookingService, type PricingSnapshot } from './bookings.js';
 import type { BookingView } from './booking-view.js';
 import { isStaff, requireActor, requireStaff, type Actor, type Deps } from './context.js';
 import { expireOverdue, markNoShows } from './booking-jobs.js';
-import { dayReader } from './spaces.js';
 import { parseInput } from './validate.js';
 import { write } from './transaction.js';
 
@@ -27,7 +25,7 @@ function bookerOf(b: BookingRow, registered: boolean): Booker {
 
 /** Changes, cancellations, exemptions, payments and check-ins of existing bookings. */
 export function makeBookingLifeService(deps: Deps, bookings: BookingService) {
-  const { db, clock } = deps;
+  const { db, clock, reference } = deps;
   const { visibleBooking, view, findSpace, parseTimes, problemOf } = bookings.internals;
 
   /** Confirms a provisional booking once nothing is owed, giving it a permit number. */
@@ -56,17 +54,17 @@ export function makeBookingLifeService(deps: Deps, bookings: BookingService) {
         expireOverdue(tx, now, null);
         const old = visibleBooking(tx, actor, id);
         if (!isLive(old)) throw new InvalidStateError(`a ${old.status} booking cannot be changed`);
-        const rules = loadRules(tx);
+        const rules = reference.rules();
         const oldStart = fromStored(old.startAt);
         const oldEnd = fromStored(old.endAt);
         const times = input.start !== undefined || input.end !== undefined
           ? parseTimes(input.start ?? toApi(oldStart), input.end ?? toApi(oldEnd))
           : { start: oldStart, end: oldEnd };
-        const allSpaces = loadSpaces(tx, tokyoDate(times.start));
+        const allSpaces = reference.spaces(tokyoDate(times.start));
         const space = input.space !== undefined ? findSpace(allSpaces, input.space) : allSpaces.find((s) => s.id === old.spaceId)!;
         const attendees = input.attendees ?? old.attendees;
         const moved = space.id !== old.spaceId || !times.start.equals(oldStart) || !times.end.equals(oldEnd);
-        const env: CheckEnv = { tx, now, rules, spaces: allSpaces, dayOf: dayReader(tx, rules.calendar), override: isStaff(actor) && input.overrideReason !== undefined };
+        const env: CheckEnv = { tx, now, rules, spaces: allSpaces, dayOf: reference.dayOf, override: isStaff(actor) && input.overrideReason !== undefined };
         const registered = old.category === 'registered';
         if (moved || attendees !== old.attendees) {
           const problem = checkCandidate(env, {
@@ -121,7 +119,7 @@ export function makeBookingLifeService(deps: Deps, bookings: BookingService) {
         const paid = paidYen(tx, b.id);
         const charge = cancellationCharge({
           totalYen: b.totalYen, paidYen: paid, status: b.status, paymentStatus: b.paymentStatus,
-          start: fromStored(b.startAt), now, facilityCaused: input.facilityCaused, tiers: loadRules(tx).life.cancellationTiers,
+          start: fromStored(b.startAt), now, facilityCaused: input.facilityCaused, tiers: reference.rules().life.cancellationTiers,
         });
         const nowIso = toStored(now);
         if (charge.refundYen > 0) {
@@ -207,7 +205,7 @@ export function makeBookingLifeService(deps: Deps, bookings: BookingService) {
     runPeriodic(now: DateTime = clock()): { expired: number[]; noShows: number[] } {
       return db.transaction((tx) => ({
         expired: expireOverdue(tx, now, null),
-        noShows: markNoShows(tx, now, loadRules(tx).life),
+        noShows: markNoShows(tx, now, reference.rules().life),
       }), { behavior: 'immediate' });
     },
   };

@@ -11,12 +11,11 @@ import { fiscalYear, InvalidTimeError, parseInstant, toApi, toStored, tokyoDate 
 import { ForbiddenError, NotFoundError, ProblemError, ValidationError } from '../errors.js';
 import { recordAudit } from '../repositories/audit.js';
 import { findBooking, insertBooking, listBookings, nextPermitNo, paidYen, type BookingRow } from '../repositories/bookings.js';
-import { loadRules, loadSpaces, type SpaceRow } from '../repositories/reference.js';
+import type { SpaceRow } from '../repositories/reference.js';
 import { checkCandidate, type Booker, type CheckEnv } from './booking-checks.js';
 import { BookingInput, ListQuery } from './booking-input.js';
 import { bookingView, type BookingView } from './booking-view.js';
 import { isStaff, requireActor, type Actor, type Deps } from './context.js';
-import { dayReader } from './spaces.js';
 import { expireOverdue } from './booking-jobs.js';
 import { parseInput } from './validate.js';
 import { write } from './transaction.js';
@@ -58,7 +57,7 @@ function problemOf(p: { code: ProblemError['code']; detail: string; extra: Recor
 }
 
 export function makeBookingService(deps: Deps) {
-  const { db, clock } = deps;
+  const { db, clock, reference } = deps;
 
   function findSpace(all: SpaceRow[], slug: string): SpaceRow {
     const space = all.find((s) => s.slug === slug);
@@ -109,7 +108,7 @@ export function makeBookingService(deps: Deps) {
   }
 
   function view(tx: Tx, b: BookingRow, actor: Actor | null): BookingView {
-    const slug = loadSpaces(tx, b.useDate).find((s) => s.id === b.spaceId)?.slug ?? String(b.spaceId);
+    const slug = reference.spaces(b.useDate).find((s) => s.id === b.spaceId)?.slug ?? String(b.spaceId);
     return bookingView(b, slug, paidYen(tx, b.id), isStaff(actor));
   }
 
@@ -171,8 +170,8 @@ export function makeBookingService(deps: Deps) {
         throw new ValidationError([{ path: 'equipment', message: 'equipment loans cannot be booked yet' }]);
       }
       const { start, end } = parseTimes(input.start, input.end);
-      const rules = loadRules(db);
-      const space = findSpace(loadSpaces(db, tokyoDate(start)), input.space);
+      const rules = reference.rules();
+      const space = findSpace(reference.spaces(tokyoDate(start)), input.space);
       const today = tokyoDate(clock());
       let registered = false;
       if (actor?.role === 'member' && actor.groupId !== null) registered = groupIsRegistered(db, actor.groupId, today);
@@ -201,15 +200,15 @@ export function makeBookingService(deps: Deps) {
       return write(db, (tx) => {
         const now = clock();
         expireOverdue(tx, now, null);
-        const rules = loadRules(tx);
+        const rules = reference.rules();
         const today = tokyoDate(now);
-        const allSpaces = loadSpaces(tx, tokyoDate(start));
+        const allSpaces = reference.spaces(tokyoDate(start));
         const space = findSpace(allSpaces, input.space);
         const { booker, channel } = resolveBooker(tx, actor, input, today);
         const category = bookingCategory({ registeredGroup: booker.kind === 'group' && booker.registered, use: input.use, rules: rules.pricing });
         const kind = rateKindOf({ category, use: input.use, rules: rules.pricing });
         const override = isStaff(actor) && input.overrideReason !== undefined;
-        const env: CheckEnv = { tx, now, rules, spaces: allSpaces, dayOf: dayReader(tx, rules.calendar), override };
+        const env: CheckEnv = { tx, now, rules, spaces: allSpaces, dayOf: reference.dayOf, override };
         const base = { actor, now, rules, dayOf: env.dayOf, input, booker, channel, category, kind };
 
         if (!input.recurrence) {
@@ -265,14 +264,14 @@ export function makeBookingService(deps: Deps) {
     list(actorOrNull: Actor | null, query: unknown): BookingView[] {
       const actor = requireActor(actorOrNull);
       const q = parseInput(ListQuery, query);
-      const spaceId = q.space === undefined ? undefined : findSpace(loadSpaces(db, q.from), q.space).id;
+      const spaceId = q.space === undefined ? undefined : findSpace(reference.spaces(q.from), q.space).id;
       const filter = { from: q.from, to: q.to, ...(spaceId !== undefined ? { spaceId } : {}) };
       const rows = isStaff(actor)
         ? listBookings(db, filter)
         : actor.role === 'member' && actor.groupId !== null
           ? listBookings(db, { ...filter, groupId: actor.groupId })
           : listBookings(db, { ...filter, accountId: actor.id });
-      const slugs = new Map(loadSpaces(db, q.from).map((s) => [s.id, s.slug]));
+      const slugs = new Map(reference.spaces(q.from).map((s) => [s.id, s.slug]));
       return rows.map((b) => bookingView(b, slugs.get(b.spaceId) ?? '', paidYen(db, b.id), isStaff(actor)));
     },
 

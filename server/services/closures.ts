@@ -7,7 +7,6 @@ import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import { recordAudit } from '../repositories/audit.js';
 import { insertBlock, overrideOn, upsertOverride } from '../repositories/calendar.js';
 import { liveOnDate, liveOverlapping, paidYen, updateBooking, insertPayment, nextReceiptNo, type BookingRow } from '../repositories/bookings.js';
-import { loadRules, loadSpaces } from '../repositories/reference.js';
 import { relatedSpaces } from './booking-checks.js';
 import { requireManager, type Actor, type Deps } from './context.js';
 import { text } from './validate.js';
@@ -38,7 +37,7 @@ export interface Affected {
 
 /** Manager's changes of hours, closures and space blocks, with the stranded-booking confirmation. */
 export function makeClosureService(deps: Deps) {
-  const { db } = deps;
+  const { db, reference } = deps;
 
   /** Flags or cancels (facility-caused, free) the stranded bookings. */
   function handleStranded(tx: Tx, stranded: BookingRow[], action: 'contact' | 'cancel', actor: Actor, now: DateTime, slugs: Map<number, string>, why: string): Affected[] {
@@ -75,7 +74,7 @@ export function makeClosureService(deps: Deps) {
         const now = deps.clock();
         // A booking that lapsed unpaid is not stranded: expire it first, as every write does.
         expireOverdue(tx, now, null);
-        const rules = loadRules(tx);
+        const rules = reference.rules();
         const override = 'closed' in input
           ? { date, closed: true, open: null, close: null, reason: input.reason }
           : { date, closed: false, open: input.open, close: input.close, reason: input.reason ?? null };
@@ -87,10 +86,11 @@ export function makeClosureService(deps: Deps) {
         const day = openingDay(date, rules.calendar, override);
         const stranded = liveOnDate(tx, date).filter((b) =>
           day.closed || !day.open || !day.close || fromStored(b.startAt) < at(date, day.open) || fromStored(b.endAt) > at(date, day.close));
-        const slugs = new Map(loadSpaces(tx, date).map((s) => [s.id, s.slug]));
+        const slugs = new Map(reference.spaces(date).map((s) => [s.id, s.slug]));
         if (stranded.length > 0 && !confirm) throw strandedConflict(stranded, slugs);
         const before = overrideOn(tx, date) ?? null;
         upsertOverride(tx, { ...override, createdBy: actor.id, createdAt: toStored(now) });
+        reference.invalidate();
         const affected = handleStranded(tx, stranded, input.stranded, actor, now, slugs, override.reason ?? 'hours changed');
         recordAudit(tx, { at: toStored(now), actorId: actor.id, action: 'calendar.set', entity: 'day', entityId: date, detail: { before, after: override, affected: affected.length } });
         return { date, open: day.open, close: day.close, closed: day.closed, holiday: day.holiday, reason: day.reason, affected };
@@ -114,7 +114,7 @@ export function makeClosureService(deps: Deps) {
       return db.transaction((tx) => {
         const now = deps.clock();
         expireOverdue(tx, now, null);
-        const all = loadSpaces(tx, tokyoDate(start));
+        const all = reference.spaces(tokyoDate(start));
         const space = all.find((s) => s.slug === slug);
         if (!space) throw new NotFoundError('space');
         const related = relatedSpaces(space, all);

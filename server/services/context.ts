@@ -1,6 +1,7 @@
 import type { DateTime } from 'luxon';
 import type { Db } from '../../db/client.js';
 import type { Config } from '../config.js';
+import type { ReferenceCache } from '../repositories/reference-cache.js';
 import { ForbiddenError, UnauthenticatedError } from '../errors.js';
 
 export type Role = 'individual' | 'member' | 'staff' | 'manager';
@@ -20,6 +21,8 @@ export interface Deps {
   db: Db;
   clock: Clock;
   config: Config;
+  /** Rules, spaces and the opening calendar, cached; writes of those call `invalidate()`. */
+  reference: ReferenceCache;
 }
 
 export function isStaff(actor: Actor | null): boolean {

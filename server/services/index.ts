@@ -1,4 +1,5 @@
 import type { Deps } from './context.js';
+import { ReferenceCache } from '../repositories/reference-cache.js';
 import { makeAuthService } from './auth.js';
 import { makeSpaceService } from './spaces.js';
 import { makeBookingService } from './bookings.js';
@@ -9,9 +10,11 @@ import { makeGroupService } from './groups.js';
 import { makeNoticeService } from './notices.js';
 
 /** Every use case, built once per app over the same database and clock. */
-export function makeServices(deps: Deps) {
+export function makeServices(base: Omit<Deps, 'reference'>) {
+  const deps: Deps = { ...base, reference: new ReferenceCache(base.db) };
   const bookings = makeBookingService(deps);
   return {
+    reference: deps.reference,
     auth: makeAuthService(deps),
     spaces: makeSpaceService(deps),
     closures: makeClosureService(deps),

@@ -62,7 +62,7 @@ function toView(s: SpaceRow): SpaceView {
 const asApi = (i: Interval) => ({ start: toApi(i.start), end: toApi(i.end) });
 
 export function makeSpaceService(deps: Deps) {
-  const { db, clock } = deps;
+  const { db, clock, reference } = deps;
 
   function availabilityOf(space: SpaceRow, all: SpaceRow[], day: OpeningDay, date: string): DayAvailability {
     const base = { date, space: space.slug, open: day.open, close: day.close, closed: day.closed, holiday: day.holiday, reason: day.reason };
@@ -91,35 +91,56 @@ export function makeSpaceService(deps: Deps) {
     return { ...base, busy: busy.map(asApi), free: freeIntervals(open, close, busy).map(asApi) };
   }
 
+  /**
+   * Availability is the most asked question and changes only when the database does: answers are
+   * kept until any write (this connection's total_changes, or another process's data_version), or
+   * until the first payment deadline among them passes and frees that provisional slot.
+   */
+  const answered = new Map<string, { version: string; until: string | null; value: DayAvailability }>();
+  const dataVersion = () =>
+    `${db.$client.prepare('PRAGMA data_version').pluck().get() as number}:${db.$client.prepare('SELECT total_changes()').pluck().get() as number}`;
+  function firstDeadline(space: SpaceRow, all: SpaceRow[], date: string, nowIso: string): string | null {
+    const related = all.filter((o) => o.slug === space.slug || space.parts.includes(o.slug) || o.parts.includes(space.slug));
+    const deadlines = liveOverlapping(db, related.map((r) => r.id), toStored(at(date, '00:00')), toStored(at(addDays(date, 1), '00:00')))
+      .filter((b) => b.status === 'provisional' && b.deadlineAt !== null && b.deadlineAt > nowIso)
+      .map((b) => b.deadlineAt!);
+    return deadlines.length === 0 ? null : deadlines.sort()[0]!;
+  }
+
   return {
     /** The spaces with the general rates in force on `date` (today when omitted). */
     list(date?: string): SpaceView[] {
-      return loadSpaces(db, date ?? tokyoDate(clock())).map(toView);
+      return reference.spaces(date ?? tokyoDate(clock())).map(toView);
     },
 
     /** The opening calendar for [from, to] (API.md `GET /calendar`). */
     calendar(query: unknown): OpeningDay[] {
       const { from, to } = parseInput(RangeQuery, query);
-      const rules = loadRules(db);
-      return openingDays(from, to, rules.calendar, overridesBetween(db, from, to));
+      return openingDays(from, to, reference.rules().calendar, overridesBetween(db, from, to));
     },
 
     /** Busy and free periods of one space on one date, a whole room counting its parts and vice versa. */
     availability(query: unknown): DayAvailability {
       const { space: slug, date } = parseInput(AvailabilityQuery, query);
-      const all = loadSpaces(db, date);
+      const all = reference.spaces(date);
       const space = all.find((s) => s.slug === slug);
       if (!space) throw new ValidationError([{ path: 'space', message: 'unknown space' }]);
-      const rules = loadRules(db);
-      return availabilityOf(space, all, openingDay(date, rules.calendar, overrideOn(db, date)), date);
+      const key = `${slug}|${date}`;
+      const version = dataVersion();
+      const nowIso = toStored(clock());
+      const hit = answered.get(key);
+      if (hit && hit.version === version && (hit.until === null || nowIso < hit.until)) return hit.value;
+      const value = availabilityOf(space, all, reference.day(date), date);
+      if (answered.size >= 10_000) answered.clear();
+      answered.set(key, { version, until: firstDeadline(space, all, date, nowIso), value });
+      return value;
     },
 
     /** Every space's availability on a date: the home page's "today at a glance". */
     dayOverview(date: string): { day: OpeningDay; spaces: (SpaceView & { availability: DayAvailability })[] } {
       if (!isDate(date)) throw new NotFoundError('date');
-      const all = loadSpaces(db, date);
-      const rules = loadRules(db);
-      const day = openingDay(date, rules.calendar, overrideOn(db, date));
+      const all = reference.spaces(date);
+      const day = reference.day(date);
       return { day, spaces: all.map((s) => ({ ...toView(s), availability: availabilityOf(s, all, day, date) })) };
     },
   };

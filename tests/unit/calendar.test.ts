@@ -219,3 +219,16 @@ describe('lastOpenDayOnOrBefore', () => {
     expect(lastOpenDayOnOrBefore('2028-01-03', dayOf, 3)).toBeNull();
   });
 });
+
+describe('the fixed UTC+9 zone is Asia/Tokyo', () => {
+  it('agrees with the IANA zone on the offset of every month from 1952 to 2060', async () => {
+    const { DateTime } = await import('luxon');
+    const { ZONE, ZONE_NAME } = await import('../../server/domain/time.js');
+    for (let year = 1952; year <= 2060; year++) {
+      for (let month = 1; month <= 12; month++) {
+        const instant = DateTime.fromObject({ year, month, day: 15, hour: 12 }, { zone: ZONE_NAME });
+        expect(instant.setZone(ZONE).toISO()).toBe(instant.toISO());
+      }
+    }
+  });
+});

@@ -1,0 +1,337 @@
+/**
+ * `npm run seed:demo`: adds a realistic demo to the database at DATABASE_PATH (API.md, "Running").
+ *
+ * The demo is not written as rows: it replays months of desk and online work in time order through
+ * the real services, with a clock moved to each moment, so every rule (windows, quotas, opening
+ * days, conflicts, fees, expiry, no-shows) applies exactly as it would have. What the rules refuse
+ * is skipped and counted. The same `now` always gives the same demo (a seeded PRNG).
+ */
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { DateTime } from 'luxon';
+import { eq } from 'drizzle-orm';
+import { openDatabase, migrateDatabase, type Db } from '../db/client.js';
+import { accounts, groups, registrations } from '../db/schema.js';
+import { readConfig, type Config } from '../server/config.js';
+import { ProblemError } from '../server/errors.js';
+import { inSeason } from '../server/domain/calendar.js';
+import { ZONE, addDays, at, fiscalYear, fiscalYearEnd, toApi, toStored, tokyoDate } from '../server/domain/time.js';
+import { recordAudit } from '../server/repositories/audit.js';
+import { loadSpaces } from '../server/repositories/reference.js';
+import type { BookingView } from '../server/services/booking-view.js';
+import type { Actor } from '../server/services/context.js';
+import { makeServices, type Services } from '../server/services/index.js';
+import { ensureReferenceData } from '../server/services/reference.js';
+import { hashPassword } from '../server/services/secrets.js';
+import { DEMO_GROUPS, DEMO_MARKER_GROUP, person, type Person } from './lib/demo-data.js';
+import { planRequests, planSeries, type PlannedRequest, type PlannedSeries } from './lib/demo-plan.js';
+import { EventQueue } from './lib/event-queue.js';
+import { formatSummary, summarize, type SeedSummary } from './lib/demo-summary.js';
+import { Random } from './lib/random.js';
+
+/** Every demo account shares this password; the demo is for trying Hiroba out, never for real data. */
+export const DEMO_PASSWORD = 'hiroba-demo-2026';
+export const DEMO_STAFF_EMAIL = 'staff@hiroba.local';
+const DEMO_SEED = 20260401;
+const INDIVIDUALS = 30;
+/** Demo accounts are hashed at a low scrypt cost: 17 would take ~10 s for the demo's accounts alone. */
+const DEMO_SCRYPT_LOG_N = 14;
+
+export type { SeedSummary };
+export type SeedResult = { seeded: false; reason: string } | { seeded: true; summary: SeedSummary };
+
+type DemoEvent =
+  | { kind: 'request'; request: PlannedRequest }
+  | { kind: 'series'; series: PlannedSeries }
+  | { kind: 'pay'; bookingId: number }
+  | { kind: 'cancel'; bookingId: number; actor: Actor; reason: string; facilityCaused: boolean }
+  | { kind: 'checkIn'; bookingId: number; attendees: number }
+  | { kind: 'periodic' };
+
+const CANCEL_REASONS = ['都合により中止', '参加者が集まらないため', '日程変更のため', '講師の体調不良のため', '台風接近のため'];
+
+function bump(counts: Record<string, number>, key: string, by = 1): void {
+  counts[key] = (counts[key] ?? 0) + by;
+}
+
+/** The demo's marker: its first group, or its staff account. */
+export function hasDemo(db: Db): boolean {
+  return db.select({ id: groups.id }).from(groups).where(eq(groups.name, DEMO_MARKER_GROUP)).get() !== undefined
+    || db.select({ id: accounts.id }).from(accounts).where(eq(accounts.email, DEMO_STAFF_EMAIL)).get() !== undefined;
+}
+
+/**
+ * Adds the demo to `db` (migrating it and adding reference data first) as of `now`: the three
+ * months before it and the three after. Refuses, storing nothing, when a demo is already there.
+ */
+export async function seedDemo(db: Db, opts: { now: DateTime; config: Config; seed?: number }): Promise<SeedResult> {
+  const started = Date.now();
+  const now = opts.now.setZone(ZONE);
+  migrateDatabase(db);
+  ensureReferenceData(db, toStored(now));
+  if (hasDemo(db)) return { seeded: false, reason: `a demo is already in this database (group ${DEMO_MARKER_GROUP})` };
+
+  const random = new Random(opts.seed ?? DEMO_SEED);
+  const today = tokyoDate(now);
+  const rangeStart = now.minus({ months: 3 }).startOf('month').toISODate()!;
+  const rangeEnd = tokyoDate(now.plus({ months: 3 }));
+  const secondRun = now.startOf('month').toISODate()!;
+  const config: Config = { ...opts.config, scryptLogN: Math.min(opts.config.scryptLogN, DEMO_SCRYPT_LOG_N) };
+  let current = now;
+  const services = makeServices({ db, clock: () => current, config });
+
+  const series = planSeries(random, rangeStart, rangeEnd, secondRun);
+  const spaceRows = loadSpaces(db, rangeStart);
+  const { requests } = planRequests({
+    random, rangeStart, rangeEnd, now,
+    days: services.spaces.calendar({ from: rangeStart, to: rangeEnd }),
+    inSeason: (slug, date) => inSeason(date, spaceRows.find((s) => s.slug === slug)!),
+  });
+  // The replay starts the day before the first request was made (a group's, up to six months ahead).
+  const setupAt = [...series, ...requests].reduce((min, r) => (r.madeAt < min ? r.madeAt : min), now).startOf('day').minus({ days: 1 }).plus({ hours: 9 });
+  current = setupAt;
+
+  // People: the desk's staff, the groups with their members, and individuals with accounts.
+  const sharedHash = await hashPassword(DEMO_PASSWORD, config.scryptLogN);
+  const setupIso = toStored(setupAt);
+  const staff = ['中村 由美', '高橋 誠'].map((name, i) => {
+    const email = i === 0 ? DEMO_STAFF_EMAIL : `staff${i + 1}@hiroba.local`;
+    const id = db.insert(accounts).values({ role: 'staff', name, email, phone: '045-000-0000', passwordHash: sharedHash, createdAt: setupIso })
+      .returning({ id: accounts.id }).get().id;
+    return { id, role: 'staff', name, groupId: null, isRepresentative: false } satisfies Actor;
+  });
+  const staffActor = staff[0]!;
+  const validUntil = fiscalYearEnd(fiscalYear(today) + (today.slice(5, 7) === '03' ? 1 : 0));
+  let personNo = 0;
+  const groupMembers: Actor[][] = DEMO_GROUPS.map((g) => {
+    const groupId = db.insert(groups).values({
+      name: g.name, kana: g.kana, type: g.type, status: 'active', validUntil, memberCount: g.memberCount,
+      fields: JSON.stringify(g.fields), description: g.description, publicProfile: g.publicProfile, phone: person(random, 0).phone, createdAt: setupIso,
+    }).returning({ id: groups.id }).get().id;
+    // Registered at the desk and approved (no manager exists before the first start, so none is named).
+    db.insert(registrations).values({
+      groupId, kind: 'new', status: 'approved', channel: 'desk', memberCount: g.memberCount, fields: JSON.stringify(g.fields),
+      description: g.description, publicProfile: g.publicProfile, attestedAt: setupIso, submittedBy: staffActor.id, submittedAt: setupIso,
+      decidedAt: setupIso, validUntil,
+    }).run();
+    return [true, false].map((isRepresentative) => {
+      const p = person(random, ++personNo);
+      const id = db.insert(accounts).values({
+        role: 'member', name: p.name, email: p.email, phone: p.phone, passwordHash: sharedHash, groupId, isRepresentative, createdAt: setupIso,
+      }).returning({ id: accounts.id }).get().id;
+      return { id, role: 'member', name: p.name, groupId, isRepresentative } satisfies Actor;
+    });
+  });
+  const individuals: (Actor & Person)[] = [];
+  for (let i = 0; i < INDIVIDUALS; i += 1) {
+    const p = person(random, ++personNo);
+    const { id } = await services.auth.createIndividual({ ...p, password: DEMO_PASSWORD });
+    individuals.push({ ...p, id, role: 'individual', groupId: null, isRepresentative: false });
+  }
+
+  // The months, replayed in time order.
+  const queue = new EventQueue<DemoEvent>();
+  const schedule = (t: DateTime, event: DemoEvent) => {
+    if (t <= now && t >= current) queue.push(t.toMillis(), event);
+  };
+  for (const request of requests) schedule(request.madeAt, { kind: 'request', request });
+  for (const s of series) schedule(s.madeAt, { kind: 'series', series: s });
+  for (let d = tokyoDate(setupAt); d <= today; d = addDays(d, 1)) schedule(at(d, '22:05'), { kind: 'periodic' });
+
+  const refused: Record<string, number> = {};
+  const followUpsSkipped: Record<string, number> = {};
+  let requestCount = 0;
+  let booked = 0;
+  let seriesOccurrences = 0;
+
+  /** What happens to a booking after it is made: payment at the desk, perhaps a cancellation, then use. */
+  function followUps(b: BookingView, owner: Actor, inSeries: boolean): void {
+    const start = DateTime.fromISO(b.start, { zone: ZONE });
+    const made = current;
+    if (b.status === 'provisional' && b.totalYen > 0 && b.deadline) {
+      const deadline = DateTime.fromISO(b.deadline, { zone: ZONE });
+      const r = random.next();
+      if (b.channel === 'desk' && r < 0.65) {
+        schedule(made.plus({ minutes: 2 }), { kind: 'pay', bookingId: b.id });
+      } else if (r < 0.95) {
+        let t = made.plus({ milliseconds: random.next() * Math.max(0, deadline.diff(made).toMillis() - 30 * 60_000) });
+        if (t.hour < 9 || t.hour >= 21) t = at(tokyoDate(t), '10:00').plus({ minutes: random.int(0, 600) });
+        if (t <= made || t >= deadline) t = deadline.minus({ minutes: 20 });
+        if (t > made) schedule(t, { kind: 'pay', bookingId: b.id });
+      } // else: never paid, and it expires.
+    } else if (b.status === 'confirmed' && b.paymentStatus === 'unpaid' && random.chance(0.88)) {
+      schedule(start.minus({ minutes: 20 }), { kind: 'pay', bookingId: b.id });
+    }
+    if (random.chance(inSeries ? 0.03 : 0.07)) {
+      const span = start.minus({ hours: 2 }).diff(made.plus({ hours: 1 })).toMillis();
+      if (span > 0) {
+        const facilityCaused = owner.role === 'staff' && random.chance(0.08);
+        schedule(made.plus({ hours: 1, milliseconds: random.next() * span }), {
+          kind: 'cancel', bookingId: b.id, actor: owner, facilityCaused,
+          reason: facilityCaused ? '設備点検のため（施設都合）' : random.pick(CANCEL_REASONS),
+        });
+      }
+    }
+    if (random.chance(0.94)) {
+      const attendees = Math.max(0, Math.round(b.attendees * (0.7 + random.next() * 0.35)));
+      schedule(start.minus({ minutes: random.int(0, 15) }), { kind: 'checkIn', bookingId: b.id, attendees });
+    }
+  }
+
+  function created(result: ReturnType<Services['bookings']['create']>, owner: Actor): void {
+    if ('created' in result) {
+      booked += result.created.length;
+      seriesOccurrences += result.created.length;
+      for (const s of result.skipped) bump(refused, s.code);
+      for (const b of result.created) followUps(b, owner, true);
+    } else {
+      booked += 1;
+      followUps(result, owner, false);
+    }
+  }
+
+  /** A free time of the same length on the same day and space, on the 30-minute grid, or null. */
+  function otherTime(r: PlannedRequest): { start: DateTime; end: DateTime } | null {
+    const minutes = r.end.diff(r.start, 'minutes').minutes;
+    const free = services.spaces.availability({ space: r.space, date: tokyoDate(r.start) }).free;
+    const starts: DateTime[] = [];
+    const earliest = current.plus({ minutes: 30 });
+    for (const f of free) {
+      const end = DateTime.fromISO(f.end, { zone: ZONE });
+      for (let t = DateTime.fromISO(f.start, { zone: ZONE }); t.plus({ minutes }) <= end; t = t.plus({ minutes: 30 })) {
+        if (t >= earliest && t.minute % 30 === 0) starts.push(t);
+      }
+    }
+    if (starts.length === 0) return null;
+    const start = random.pick(starts);
+    return { start, end: start.plus({ minutes }) };
+  }
+
+  function attempt(action: () => void, counts: Record<string, number>): void {
+    try {
+      action();
+    } catch (err) {
+      // A refusal by the rules is part of the demo; anything else is a real failure.
+      if (err instanceof ProblemError) bump(counts, err.code);
+      else throw err;
+    }
+  }
+
+  for (let e = queue.pop(); e !== undefined; e = queue.pop()) {
+    current = DateTime.fromMillis(e.at, { zone: ZONE });
+    const event = e.item;
+    switch (event.kind) {
+      case 'request': {
+        requestCount += 1;
+        const r = event.request;
+        const body: Record<string, unknown> = {
+          space: r.space, start: toApi(r.start), end: toApi(r.end), purpose: r.purpose, attendees: r.attendees,
+          ...(r.use ? { use: r.use } : {}), ...(r.exemption ? { exemption: r.exemption } : {}),
+          ...(r.rrule ? { recurrence: { rrule: r.rrule } } : {}),
+        };
+        let actor: Actor = staffActor;
+        if (r.booker === 'walkIn') {
+          const p = person(random, 0);
+          body.walkIn = { name: p.name, phone: p.phone };
+        } else if (r.booker === 'individualDesk') {
+          body.accountId = random.pick(individuals).id;
+        } else if (r.booker === 'individualOnline') {
+          const { id, role, name, groupId, isRepresentative } = random.pick(individuals);
+          actor = { id, role, name, groupId, isRepresentative };
+        } else {
+          actor = random.pick(random.pick(groupMembers));
+        }
+        const owner = actor.role === 'individual' || actor.role === 'member' ? actor : staffActor;
+        try {
+          created(services.bookings.create(actor, body), owner);
+        } catch (err) {
+          if (!(err instanceof ProblemError)) throw err;
+          bump(refused, err.code);
+          // Told the room is taken, most people take another free time that day (the desk offers one).
+          const other = err.code === 'conflict' && !r.rrule && random.chance(0.8) ? otherTime(r) : null;
+          if (other) {
+            requestCount += 1;
+            attempt(() => created(services.bookings.create(actor, { ...body, start: toApi(other.start), end: toApi(other.end) }), owner), refused);
+          }
+        }
+        break;
+      }
+      case 'series': {
+        requestCount += 1;
+        const { plan, groupIndex, start, end, rrule } = event.series;
+        const members = groupMembers[groupIndex]!;
+        const actor = plan.online ? members[0]! : staffActor;
+        const body = {
+          space: plan.space, start: toApi(start), end: toApi(end), purpose: plan.purpose, attendees: plan.attendees,
+          recurrence: { rrule }, ...(plan.online ? {} : { groupId: members[0]!.groupId! }),
+        };
+        attempt(() => created(services.bookings.create(actor, body), actor), refused);
+        break;
+      }
+      case 'pay': {
+        // What is owed now: the fee of a live booking, or the charge of one cancelled meanwhile.
+        const clerk = random.pick(staff);
+        const b = services.bookings.get(clerk, event.bookingId);
+        const live = b.status === 'provisional' || b.status === 'confirmed';
+        const owed = live ? b.totalYen - b.paidYen : b.status === 'cancelled' ? (b.cancellationFeeYen ?? 0) - b.paidYen : 0;
+        if (owed > 0) attempt(() => services.bookingLife.pay(clerk, event.bookingId, { amountYen: owed, method: 'cash' }), followUpsSkipped);
+        else bump(followUpsSkipped, 'nothing_owed');
+        break;
+      }
+      case 'cancel':
+        attempt(() => services.bookingLife.cancel(event.actor, event.bookingId, { reason: event.reason, facilityCaused: event.facilityCaused }), followUpsSkipped);
+        break;
+      case 'checkIn':
+        attempt(() => services.bookingLife.checkIn(random.pick(staff), event.bookingId, { attendees: event.attendees }), followUpsSkipped);
+        break;
+      case 'periodic':
+        services.bookingLife.runPeriodic(current);
+        break;
+    }
+  }
+  current = now;
+  services.bookingLife.runPeriodic(now);
+
+  db.transaction((tx) => {
+    recordAudit(tx, { at: toStored(now), actorId: staffActor.id, action: 'demo.seed', entity: 'database', entityId: null, detail: { from: rangeStart, to: rangeEnd, booked } });
+  }, { behavior: 'immediate' });
+
+  const summary = summarize(db, rangeStart, rangeEnd);
+  return {
+    seeded: true,
+    summary: {
+      from: rangeStart, to: rangeEnd, groups: DEMO_GROUPS.length,
+      accounts: { staff: staff.length, members: groupMembers.flat().length, individuals: individuals.length },
+      requests: requestCount, booked, seriesOccurrences, refused, followUpsSkipped,
+      ...summary,
+      staff: { email: DEMO_STAFF_EMAIL, password: DEMO_PASSWORD },
+      elapsedMs: Date.now() - started,
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const config = readConfig();
+  const db = openDatabase(config.databasePath);
+  try {
+    const result = await seedDemo(db, { now: DateTime.now().setZone(ZONE), config }).catch((err: unknown) => {
+      throw new Error(`${err instanceof Error ? err.stack ?? err.message : String(err)}\n${config.databasePath} may now hold part of a demo: seed a fresh DATABASE_PATH.`);
+    });
+    if (!result.seeded) {
+      console.log(`Nothing done: ${result.reason}.`);
+      return;
+    }
+    console.log(`${config.databasePath}\n${formatSummary(result.summary)}`);
+  } finally {
+    db.$client.close();
+  }
+}
+
+// Run only as a script: importing seedDemo (the tests, the bench) must not seed anything.
+const invoked = process.argv[1] ? realpathSync(process.argv[1]) : '';
+if (invoked === realpathSync(fileURLToPath(import.meta.url))) {
+  main().catch((err: unknown) => {
+    console.error('seed:demo failed:', err instanceof Error ? err.message : err);
+    process.exitCode = 1;
+  });
+}
