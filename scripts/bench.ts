@@ -154,7 +154,7 @@ async function main(): Promise<void> {
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     let stderr = '';
-    child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    child = spawn(process.execPath, [...(process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean), '--import', 'tsx', 'server/main.ts'], {
       cwd: ROOT,
       env: {
         ...process.env, HOST: '127.0.0.1', PORT: String(port), DATABASE_PATH: dbPath, LOG_LEVEL: 'warn',

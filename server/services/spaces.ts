@@ -96,9 +96,11 @@ export function makeSpaceService(deps: Deps) {
    * kept until any write (this connection's total_changes, or another process's data_version), or
    * until the first payment deadline among them passes and frees that provisional slot.
    */
-  const answered = new Map<string, { version: string; until: string | null; value: DayAvailability }>();
-  const dataVersion = () =>
-    `${db.$client.prepare('PRAGMA data_version').pluck().get() as number}:${db.$client.prepare('SELECT total_changes()').pluck().get() as number}`;
+  const answered = new Map<string, { version: string; until: number | null; value: DayAvailability }>();
+  const dataVersion = () => {
+    const [changes, version] = db.$client.prepare('SELECT total_changes(), (SELECT data_version FROM pragma_data_version())').raw().get() as [number, number];
+    return `${version}:${changes}`;
+  };
   function firstDeadline(space: SpaceRow, all: SpaceRow[], date: string, nowIso: string): string | null {
     const related = all.filter((o) => o.slug === space.slug || space.parts.includes(o.slug) || o.parts.includes(space.slug));
     const deadlines = liveOverlapping(db, related.map((r) => r.id), toStored(at(date, '00:00')), toStored(at(addDays(date, 1), '00:00')))
@@ -121,18 +123,21 @@ export function makeSpaceService(deps: Deps) {
 
     /** Busy and free periods of one space on one date, a whole room counting its parts and vice versa. */
     availability(query: unknown): DayAvailability {
+      // The answer kept for exactly this question, while nothing changed and no deadline passed.
+      const raw = query as { space?: unknown; date?: unknown } | null;
+      if (raw && typeof raw.space === 'string' && typeof raw.date === 'string') {
+        const hit = answered.get(`${raw.space}|${raw.date}`);
+        if (hit && hit.version === dataVersion() && (hit.until === null || clock().toMillis() < hit.until)) return hit.value;
+      }
       const { space: slug, date } = parseInput(AvailabilityQuery, query);
       const all = reference.spaces(date);
       const space = all.find((s) => s.slug === slug);
       if (!space) throw new ValidationError([{ path: 'space', message: 'unknown space' }]);
-      const key = `${slug}|${date}`;
       const version = dataVersion();
-      const nowIso = toStored(clock());
-      const hit = answered.get(key);
-      if (hit && hit.version === version && (hit.until === null || nowIso < hit.until)) return hit.value;
       const value = availabilityOf(space, all, reference.day(date), date);
       if (answered.size >= 10_000) answered.clear();
-      answered.set(key, { version, until: firstDeadline(space, all, date, nowIso), value });
+      const until = firstDeadline(space, all, date, toStored(clock()));
+      answered.set(`${slug}|${date}`, { version, until: until === null ? null : fromStored(until).toMillis(), value });
       return value;
     },
 
