@@ -86,6 +86,8 @@ export const groups = sqliteTable('groups', {
   statusReason: text('status_reason'),
   /** Set when a lapsed group's personal data was deleted. */
   personalDataDeletedAt: text('personal_data_deleted_at'),
+  /** SHA-256 of the group's private calendar feed token; a new token replaces it. */
+  calendarTokenHash: text('calendar_token_hash').unique(),
 }, (t) => [check('groups_member_count', sql`${t.memberCount} >= 1`)]);
 
 /** An application (new or renewal) for registration (利用登録), decided by a manager. */
@@ -204,6 +206,8 @@ export const bookings = sqliteTable('bookings', {
   cancellationFeeYen: integer('cancellation_fee_yen'),
   cancelReason: text('cancel_reason'),
   facilityCaused: integer('facility_caused', { mode: 'boolean' }).notNull().default(false),
+  /** Bumped on every change (iCal SEQUENCE). */
+  revision: integer('revision').notNull().default(0),
   createdAt: createdAt(),
   updatedAt: text('updated_at').notNull(),
 }, (t) => [
@@ -229,6 +233,8 @@ export const payments = sqliteTable('payments', {
   amountYen: integer('amount_yen').notNull(),
   method: text('method', { enum: ['cash'] }).notNull(),
   note: text('note'),
+  /** For a void: the payment it cancels out (a void carries that payment's amount and a reason in `note`). */
+  voidsPaymentId: integer('voids_payment_id'),
   receivedBy: integer('received_by').references(() => accounts.id),
   createdAt: createdAt(),
 }, (t) => [index('payments_booking').on(t.bookingId), index('payments_created').on(t.createdAt), check('payments_amount', sql`${t.amountYen} > 0`)]);

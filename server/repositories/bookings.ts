@@ -35,7 +35,7 @@ export function insertBooking(db: Tx, row: NewBooking): BookingRow {
 }
 
 export function updateBooking(db: Tx, id: number, set: Partial<NewBooking>): BookingRow {
-  return db.update(bookings).set(set).where(eq(bookings.id, id)).returning().get()!;
+  return db.update(bookings).set({ ...set, revision: sql`${bookings.revision} + 1` }).where(eq(bookings.id, id)).returning().get()!;
 }
 
 export interface BookingFilter {

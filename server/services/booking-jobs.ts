@@ -1,12 +1,10 @@
-import { eq } from 'drizzle-orm';
 import type { DateTime } from 'luxon';
 import type { Tx } from '../../db/client.js';
-import { bookings } from '../../db/schema.js';
 import { isExpired, isNoShow } from '../domain/life.js';
 import { fromStored, toStored } from '../domain/time.js';
 import type { LifeRules } from '../domain/rules.js';
 import { recordAudit } from '../repositories/audit.js';
-import { dueForNoShow, overdueProvisional } from '../repositories/bookings.js';
+import { dueForNoShow, overdueProvisional, updateBooking } from '../repositories/bookings.js';
 
 /**
  * Expires unpaid provisional bookings past their deadline, releasing their slots. Runs inside
@@ -18,7 +16,7 @@ export function expireOverdue(tx: Tx, now: DateTime, actorId: number | null): nu
   for (const b of overdueProvisional(tx, toStored(now))) {
     const deadline = b.deadlineAt === null ? null : fromStored(b.deadlineAt);
     if (!isExpired({ status: b.status, paymentStatus: b.paymentStatus, deadline, now })) continue;
-    tx.update(bookings).set({ status: 'expired', updatedAt: toStored(now) }).where(eq(bookings.id, b.id)).run();
+    updateBooking(tx, b.id, { status: 'expired', updatedAt: toStored(now) });
     recordAudit(tx, { at: toStored(now), actorId, action: 'booking.expire', entity: 'booking', entityId: b.id, detail: { deadline: b.deadlineAt } });
     expired.push(b.id);
   }
@@ -31,7 +29,7 @@ export function markNoShows(tx: Tx, now: DateTime, life: LifeRules): number[] {
   const marked: number[] = [];
   for (const b of dueForNoShow(tx, toStored(cutoff), toStored(now.minus({ days: 2 })))) {
     if (!isNoShow({ status: b.status, attendance: b.attendance, start: fromStored(b.startAt), now, rules: life })) continue;
-    tx.update(bookings).set({ attendance: 'no_show', updatedAt: toStored(now) }).where(eq(bookings.id, b.id)).run();
+    updateBooking(tx, b.id, { attendance: 'no_show', updatedAt: toStored(now) });
     recordAudit(tx, { at: toStored(now), actorId: null, action: 'booking.no_show', entity: 'booking', entityId: b.id });
     marked.push(b.id);
   }

@@ -1,7 +1,7 @@
 import { and, eq, gt, isNull } from 'drizzle-orm';
 import { accounts, groupInvitations, sessions } from '../../db/schema.js';
 import { isRegisteredOn } from '../domain/registration.js';
-import { toApi, toStored, tokyoDate } from '../domain/time.js';
+import { fromStored, toApi, toStored, tokyoDate } from '../domain/time.js';
 import { ForbiddenError, InvalidStateError, NotFoundError, ValidationError } from '../errors.js';
 import { recordAudit } from '../repositories/audit.js';
 import { activeGroups, findGroup, groupStanding, membersOf, registrationsOfGroup, type GroupRow } from '../repositories/groups.js';
@@ -76,6 +76,16 @@ export function makeGroupService(deps: Deps) {
         recordAudit(tx, { at: toStored(now), actorId: actor.id, action: 'group.invite', entity: 'group', entityId: g.id, detail: { invitation: id, email } });
       }, { behavior: 'immediate' });
       return { token, expiresAt: toApi(now.plus({ days: INVITATION_DAYS })) };
+    },
+
+    /** A usable invitation's group and e-mail (for the joining page), or 404 for an unknown, used or expired one. */
+    invitation(token: string): { groupName: string; email: string; expiresAt: string } {
+      const inv = db.select().from(groupInvitations).where(and(
+        eq(groupInvitations.tokenHash, hashToken(token)), isNull(groupInvitations.acceptedBy), isNull(groupInvitations.revokedAt),
+        gt(groupInvitations.expiresAt, toStored(clock())),
+      )).get();
+      if (!inv) throw new NotFoundError('invitation');
+      return { groupName: findGroup(db, inv.groupId)!.name, email: inv.email, expiresAt: toApi(fromStored(inv.expiresAt)) };
     },
 
     /** Someone invited sets a name and password and becomes a member. */

@@ -218,6 +218,11 @@ export function makeRegistrationService(deps: Deps) {
       }, { behavior: 'immediate' });
     },
 
+    /** How long personal data of a lapsed group is kept, in days (stated on the application form). */
+    retentionDays(): number {
+      return retentionDays(db);
+    },
+
     /** Whether a group counts as registered today. */
     isRegistered(tx: Tx, groupId: number, today: string): boolean {
       const standing = groupStanding(tx, groupId);
