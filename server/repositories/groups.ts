@@ -51,3 +51,14 @@ export function representativeOf(db: Tx, groupId: number) {
 export function activeGroups(db: Tx): GroupRow[] {
   return db.select().from(groups).where(eq(groups.status, 'active')).orderBy(asc(groups.kana)).all();
 }
+
+/** Activity fields are stored as a JSON array; rows made before that (or by hand) may hold '' or plain text. */
+export function parseFields(stored: string): string[] {
+  if (stored.trim() === '') return [];
+  try {
+    const value = JSON.parse(stored) as unknown;
+    return Array.isArray(value) ? value.map(String) : [String(value)];
+  } catch {
+    return stored.split(/[、,，]/).map((f) => f.trim()).filter(Boolean);
+  }
+}

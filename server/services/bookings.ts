@@ -187,7 +187,7 @@ export function makeBookingService(deps: Deps) {
     },
 
     /** Books one slot, or a recurring series whose every date is checked (API.md `POST /bookings`). */
-    create(actorOrNull: Actor | null, body: unknown, options: { dryRun?: boolean } = {}): BookingView | { created: BookingView[]; skipped: { start: string; code: string; detail: string }[] } {
+    create(actorOrNull: Actor | null, body: unknown, options: { dryRun?: boolean } = {}): BookingView | { created: BookingView[]; skipped: { start: string; code: string; detail: string; opensAt?: string }[] } {
       const actor = requireActor(actorOrNull);
       const input = parseInput(BookingInput, body);
       if (input.equipment.length > 0) {
@@ -239,11 +239,11 @@ export function makeBookingService(deps: Deps) {
           durationMinutes: end.diff(start, 'minutes').minutes, createdBy: actor.id, createdAt: toStored(now),
         }).returning({ id: bookingSeries.id }).get().id;
         const created: BookingView[] = [];
-        const skipped: { start: string; code: string; detail: string }[] = [];
+        const skipped: { start: string; code: string; detail: string; opensAt?: string }[] = [];
         for (const o of occurrences) {
           const problem = checkCandidate(env, { space, start: o.start, end: o.end, attendees: input.attendees, category, booker, channel });
           if (problem) {
-            skipped.push({ start: toApi(o.start), code: problem.code, detail: problem.detail });
+            skipped.push({ start: toApi(o.start), code: problem.code, detail: problem.detail, ...(typeof problem.extra.opensAt === 'string' ? { opensAt: problem.extra.opensAt } : {}) });
             continue;
           }
           created.push(view(tx, insertChecked(tx, { ...base, space, start: o.start, end: o.end, seriesId }), actor));

@@ -4,7 +4,7 @@ import { isRegisteredOn } from '../domain/registration.js';
 import { fromStored, toApi, toStored, tokyoDate } from '../domain/time.js';
 import { ForbiddenError, InvalidStateError, NotFoundError, ValidationError } from '../errors.js';
 import { recordAudit } from '../repositories/audit.js';
-import { activeGroups, findGroup, groupStanding, membersOf, registrationsOfGroup, type GroupRow } from '../repositories/groups.js';
+import { activeGroups, findGroup, groupStanding, membersOf, registrationsOfGroup, type GroupRow, parseFields } from '../repositories/groups.js';
 import { isStaff, requireActor, type Actor, type Deps } from './context.js';
 import { AcceptInput, InvitationInput } from './registration-input.js';
 import { registrationView } from './registrations.js';
@@ -36,7 +36,7 @@ export function makeGroupService(deps: Deps) {
       const today = tokyoDate(clock());
       return activeGroups(db)
         .filter((g) => g.publicProfile && isRegisteredOn(groupStanding(db, g.id)!, today))
-        .map((g) => ({ id: g.id, name: g.name, type: g.type, fields: JSON.parse(g.fields) as string[], description: g.description }));
+        .map((g) => ({ id: g.id, name: g.name, type: g.type, fields: parseFields(g.fields), description: g.description }));
     },
 
     /** A group's own view: profile, validity, standing, registrations. */
@@ -47,7 +47,7 @@ export function makeGroupService(deps: Deps) {
       return {
         id: g.id, name: g.name, kana: g.kana, type: g.type, status: g.status, statusReason: g.statusReason,
         validUntil: g.validUntil, registered: isRegisteredOn(standing, tokyoDate(clock())), renewalPending: standing.renewalPending,
-        memberCount: g.memberCount, fields: JSON.parse(g.fields) as string[], description: g.description, publicProfile: g.publicProfile,
+        memberCount: g.memberCount, fields: parseFields(g.fields), description: g.description, publicProfile: g.publicProfile,
         registrations: registrationsOfGroup(db, g.id).map(registrationView),
       };
     },

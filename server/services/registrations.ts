@@ -6,7 +6,7 @@ import { canRenew, hasLapsed, isRegisteredOn, personalDataDeletableOn, registrat
 import { fromStored, toApi, toStored, tokyoDate } from '../domain/time.js';
 import { ForbiddenError, InvalidStateError, NotFoundError, ValidationError } from '../errors.js';
 import { recordAudit } from '../repositories/audit.js';
-import { findGroup, findRegistration, groupByName, groupStanding, pendingRenewal, registrationsByStatus, type GroupRow, type RegistrationRow } from '../repositories/groups.js';
+import { findGroup, findRegistration, groupByName, groupStanding, pendingRenewal, registrationsByStatus, type GroupRow, type RegistrationRow, parseFields } from '../repositories/groups.js';
 import { isStaff, requireActor, requireManager, type Actor, type Deps } from './context.js';
 import { DeskRegistrationInput, ReasonInput, RegistrationInput, RenewalInput, RetentionInput } from './registration-input.js';
 import { hashPassword } from './secrets.js';
@@ -23,7 +23,7 @@ export function retentionDays(db: Tx): number {
 export function registrationView(r: RegistrationRow) {
   return {
     id: r.id, groupId: r.groupId, kind: r.kind, status: r.status, channel: r.channel, memberCount: r.memberCount,
-    fields: JSON.parse(r.fields) as string[], description: r.description, publicProfile: r.publicProfile,
+    fields: parseFields(r.fields), description: r.description, publicProfile: r.publicProfile,
     submittedAt: toApi(fromStored(r.submittedAt)), decidedAt: r.decidedAt === null ? null : toApi(fromStored(r.decidedAt)), reason: r.reason, validUntil: r.validUntil,
   };
 }

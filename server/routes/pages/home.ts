@@ -59,6 +59,7 @@ const homeRoutes: FastifyPluginAsync = async (app) => {
       }),
       upcoming,
       upcomingFrom: addDays(date, 1),
+      notices: app.services.notices.current(),
     });
   });
 };

@@ -3,8 +3,17 @@ import { InvalidTimeError } from '../../domain/time.js';
 import { NotFoundError, ProblemError, type ProblemCode } from '../../errors.js';
 import { translator, type MessageKey } from '../../i18n/index.js';
 import authPages from './auth.js';
+import bookingPages from './booking.js';
+import calendarPages from './calendar.js';
+import feePages from './fees.js';
+import groupPages from './groups.js';
 import homeRoutes from './home.js';
 import langRoutes from './lang.js';
+import myBookingPages from './my-bookings.js';
+import noticePages from './notices.js';
+import registrationPages from './registration.js';
+import signupPages from './signup.js';
+import spacePages from './spaces.js';
 
 /** The problem codes that have their own heading on an error page; the rest say "エラー". */
 const HEADINGS: Partial<Record<ProblemCode | 'internal', MessageKey>> = { not_found: 'error.notFoundTitle' };
@@ -41,6 +50,15 @@ const pages: FastifyPluginAsync = async (app) => {
   await app.register(homeRoutes);
   await app.register(authPages);
   await app.register(langRoutes);
+  await app.register(registrationPages);
+  await app.register(groupPages);
+  await app.register(signupPages);
+  await app.register(bookingPages);
+  await app.register(myBookingPages);
+  await app.register(spacePages);
+  await app.register(calendarPages);
+  await app.register(feePages);
+  await app.register(noticePages);
 };
 
 export default pages;
