@@ -158,7 +158,7 @@ async function main(): Promise<void> {
       cwd: ROOT,
       env: {
         ...process.env, HOST: '127.0.0.1', PORT: String(port), DATABASE_PATH: dbPath, LOG_LEVEL: 'warn',
-        ADMIN_EMAIL, ADMIN_PASSWORD, SCRYPT_LOG_N: '12', COOKIE_SECURE: 'false',
+        ADMIN_EMAIL, ADMIN_PASSWORD, SCRYPT_LOG_N: '12', COOKIE_SECURE: 'false', BENCH_ROUTES: 'true',
       },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
@@ -203,23 +203,34 @@ async function main(): Promise<void> {
     const warmSlots = Math.min(500, Math.floor(slots.length / 20));
     await runLoad({ url: base, seconds: 1, connections: CONNECTIONS, method: 'POST', headers: bookingHeaders, next: () => (slotNo < warmSlots ? booking() : null) });
 
+    // The week grid of all spaces, on a busy date of the demo, against a bare Eta page.
+    const gridUrl = `${base}/spaces?date=${tokyoDate(DateTime.now().setZone(ZONE))}`;
+    await runLoad({ url: gridUrl, seconds: 1, connections: CONNECTIONS });
+    await runLoad({ url: `${base}/_bench/eta`, seconds: 1, connections: CONNECTIONS });
+
     const health = await runLoad({ url: `${base}/healthz`, seconds, connections: CONNECTIONS });
     const avail = await runLoad({ url: base, seconds, connections: CONNECTIONS, next: availability });
     const writes = await runLoad({ url: base, seconds, connections: CONNECTIONS, method: 'POST', headers: bookingHeaders, next: booking });
+    const eta = await runLoad({ url: `${base}/_bench/eta`, seconds, connections: CONNECTIONS });
+    const grid = await runLoad({ url: gridUrl, seconds, connections: CONNECTIONS });
     const rss = rssMb(child.pid);
+    const gridRatio = grid.perSecond / eta.perSecond;
 
     const created = writes.byStatus[201] ?? 0;
     const writesPerSecond = created / writes.seconds;
     const ratio = avail.perSecond / health.perSecond;
-    const broken = [health, avail, writes].some((r) => r.errors > 0 || r.total === 0);
+    const broken = [health, avail, writes, eta, grid].some((r) => r.errors > 0 || r.total === 0);
     console.log('');
     console.log('  endpoint                       req/s   p50 ms   p99 ms   answers');
     console.log(`  GET /healthz                ${fmt(health.perSecond)} ${String(health.latencyP50).padStart(8)} ${String(health.latencyP99).padStart(8)}   ${statuses(health)}`);
     console.log(`  GET /api/v1/availability    ${fmt(avail.perSecond)} ${String(avail.latencyP50).padStart(8)} ${String(avail.latencyP99).padStart(8)}   ${statuses(avail)}`);
     console.log(`  POST /api/v1/bookings       ${fmt(writes.perSecond)} ${String(writes.latencyP50).padStart(8)} ${String(writes.latencyP99).padStart(8)}   ${statuses(writes)}${writes.exhausted ? ` (ran out of free slots after ${writes.seconds} s)` : ''}`);
+    console.log(`  GET /_bench/eta (30 rows)   ${fmt(eta.perSecond)} ${String(eta.latencyP50).padStart(8)} ${String(eta.latencyP99).padStart(8)}   ${statuses(eta)}`);
+    console.log(`  GET /spaces (week grid)     ${fmt(grid.perSecond)} ${String(grid.latencyP50).padStart(8)} ${String(grid.latencyP99).padStart(8)}   ${statuses(grid)}`);
     console.log('');
     console.log(`  availability / healthz      ${(ratio * 100).toFixed(0)}%   bar ≥ 60%     ${ratio >= 0.6 ? 'PASS' : 'FAIL'}`);
     console.log(`  booking writes (201s) /s    ${Math.round(writesPerSecond).toLocaleString('en-US')}   bar ≥ 1,000   ${writesPerSecond >= 1000 ? 'PASS' : 'FAIL'}`);
+    console.log(`  week grid / bare Eta page   ${(gridRatio * 100).toFixed(0)}%   bar ≥ 50%     ${gridRatio >= 0.5 ? 'PASS' : 'FAIL'}`);
     console.log(`  server RSS after the run    ${rss === null ? 'n/a' : `${rss.toFixed(0)} MB`}`);
     console.log(`  machine                     ${cpus().length} cores; 1-min load average ${loadBefore.toFixed(1)} before, ${loadavg()[0]!.toFixed(1)} after (the bench itself adds ~2)`);
     if (writes.total - created > 0) console.log(`  note: ${writes.total - created} booking requests were not 201 (${statuses(writes)})`);

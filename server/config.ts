@@ -18,6 +18,8 @@ const ConfigSchema = z.object({
   /** How often the expiry and no-show job runs. */
   JOB_INTERVAL_SECONDS: z.coerce.number().int().min(5).default(60),
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(20),
+  /** Adds `/_bench/eta`, the bare Eta page `npm run bench` compares the week grid with. */
+  BENCH_ROUTES: bool.default(false),
 });
 
 export type Config = {
@@ -33,6 +35,7 @@ export type Config = {
   logLevel: string;
   jobIntervalSeconds: number;
   loginMaxFailures: number;
+  benchRoutes: boolean;
 };
 
 /** The only reader of the environment. Throws with every bad variable named. */
@@ -56,6 +59,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: c.LOG_LEVEL,
     jobIntervalSeconds: c.JOB_INTERVAL_SECONDS,
     loginMaxFailures: c.LOGIN_MAX_FAILURES,
+    benchRoutes: c.BENCH_ROUTES,
   };
 }
 

@@ -31,6 +31,12 @@ declare module 'fastify' {
     page(name: string, data?: Record<string, unknown>, status?: number): Promise<FastifyReply>;
     /** Shows a message on the next page this browser renders (after a 303). */
     flash(key: FlashKey): FastifyReply;
+    /**
+     * `page()` for pages anyone may see, kept rendered for anonymous visitors while `version` is
+     * the same and until `untilMs`; `data()` runs only when the page has to be rendered again.
+     * Signed-in visitors (whose pages carry their name and a CSRF token) always get a fresh render.
+     */
+    publicPage(name: string, cache: { key: string; version: string; untilMs: number }, data: () => Record<string, unknown>): Promise<FastifyReply>;
   }
 }
 
@@ -68,21 +74,37 @@ export default fp(async (app) => {
     return this.setCookie(FLASH_COOKIE, key, { path: '/', httpOnly: true, sameSite: 'lax', secure, maxAge: 60 });
   });
 
-  app.decorateReply('page', async function (this: FastifyReply, name: string, data: Record<string, unknown> = {}, status = 200) {
+  const rendered = new Map<string, { html: string; version: string; untilMs: number }>();
+  app.decorateReply('publicPage', async function (this: FastifyReply, name: string, cache: { key: string; version: string; untilMs: number }, data: () => Record<string, unknown>) {
     const request = this.request;
+    // A flash or a form's error state is for one visitor: only plain anonymous views are shared.
+    if (request.actor || request.cookies[FLASH_COOKIE] !== undefined) return this.page(name, data());
+    const key = `${request.lang}|${request.url}|${cache.key}`;
+    const hit = rendered.get(key);
+    if (hit && hit.version === cache.version && app.clock().toMillis() < hit.untilMs) {
+      return this.header('cache-control', 'private, no-cache').type('text/html; charset=utf-8').send(hit.html);
+    }
+    const html = await renderPage(this, name, data());
+    if (rendered.size >= 2000) rendered.clear();
+    rendered.set(key, { html, version: cache.version, untilMs: cache.untilMs });
+    return this.header('cache-control', 'private, no-cache').type('text/html; charset=utf-8').send(html);
+  });
+
+  async function renderPage(reply: FastifyReply, name: string, data: Record<string, unknown>): Promise<string> {
+    const request = reply.request;
     const lang = request.lang;
     const path = request.url;
     // Only a known flash key is shown: the cookie is the browser's, so its text is never trusted.
     const flashKey = request.cookies[FLASH_COOKIE];
-    if (flashKey !== undefined) this.clearCookie(FLASH_COOKIE, { path: '/', httpOnly: true, sameSite: 'lax', secure });
+    if (flashKey !== undefined) reply.clearCookie(FLASH_COOKIE, { path: '/', httpOnly: true, sameSite: 'lax', secure });
     const flash = flashKey && flashKey.startsWith('flash.') && isMessageKey(flashKey) ? flashKey : null;
-    const html = await this.viewAsync(`pages/${name}`, {
+    return reply.viewAsync(`pages/${name}`, {
       ...data,
       lang,
       t: translator(lang),
       f: formatters(lang),
       actor: request.actor,
-      csrf: request.csrfToken(this),
+      csrf: request.csrfToken(reply),
       path,
       pathname: path.split('?')[0],
       flash,
@@ -92,6 +114,11 @@ export default fp(async (app) => {
       errors: data.errors ?? {},
       values: data.values ?? {},
     });
+  }
+
+  app.decorateReply('page', async function (this: FastifyReply, name: string, data: Record<string, unknown> = {}, status = 200) {
+    const request = this.request;
+    const html = await renderPage(this, name, data);
     // Pages carry a CSRF token and, when signed in, personal data: never keep them in a shared cache.
     this.header('cache-control', request.actor ? 'no-store' : 'private, no-cache');
     return this.code(status).type('text/html; charset=utf-8').send(html);

@@ -97,9 +97,15 @@ export function makeSpaceService(deps: Deps) {
    * until the first payment deadline among them passes and frees that provisional slot.
    */
   const answered = new Map<string, { version: string; until: number | null; value: DayAvailability }>();
+  // Read once per synchronous run: a page asking for a week of every space asks 56 times, and
+  // nothing can write before the next microtask.
+  let versionNow: string | undefined;
   const dataVersion = () => {
+    if (versionNow !== undefined) return versionNow;
     const [changes, version] = db.$client.prepare('SELECT total_changes(), (SELECT data_version FROM pragma_data_version())').raw().get() as [number, number];
-    return `${version}:${changes}`;
+    versionNow = `${version}:${changes}`;
+    queueMicrotask(() => { versionNow = undefined; });
+    return versionNow;
   };
   function firstDeadline(space: SpaceRow, all: SpaceRow[], date: string, nowIso: string): string | null {
     const related = all.filter((o) => o.slug === space.slug || space.parts.includes(o.slug) || o.parts.includes(space.slug));
@@ -110,6 +116,11 @@ export function makeSpaceService(deps: Deps) {
   }
 
   return {
+    /** Changes whenever the database does: pages built from availability may be kept while it stays the same. */
+    version(): string {
+      return dataVersion();
+    },
+
     /** The spaces with the general rates in force on `date` (today when omitted). */
     list(date?: string): SpaceView[] {
       return reference.spaces(date ?? tokyoDate(clock())).map(toView);

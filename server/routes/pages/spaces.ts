@@ -120,8 +120,11 @@ const spacePages: FastifyPluginAsync = async (app) => {
     const dates = Array.from({ length: WEEK_DAYS }, (_, i) => addDays(from, i)).filter((d) => d <= LAST_DATE);
     const to = dates[dates.length - 1]!;
     const moment = { today, nowMs: now.toMillis() };
+    // Kept rendered until the database changes or the next half hour (when "終了" cells move on).
+    const halfHour = 30 * 60_000;
+    const cache = { key: today, version: spaces.version(), untilMs: (Math.floor(now.toMillis() / halfHour) + 1) * halfHour };
     // The same availability a space page reads, a space and a day at a time (the service keeps recent answers).
-    return reply.page('spaces/index', {
+    return reply.publicPage('spaces/index', cache, () => ({
       from,
       to,
       isToday: from === today,
@@ -135,7 +138,7 @@ const spacePages: FastifyPluginAsync = async (app) => {
         capacity: s.capacity,
         cells: dates.map((date) => daySummary(spaces.availability({ space: s.slug, date }), moment)),
       })),
-    });
+    }));
   });
 
   type SpaceParams = { Params: { slug: string } };
