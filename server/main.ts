@@ -1,3 +1,4 @@
+import { rmSync, writeFileSync } from 'node:fs';
 import { DateTime } from 'luxon';
 import { readConfig } from './config.js';
 import { buildApp } from './app.js';
@@ -11,6 +12,10 @@ const clock = () => DateTime.now().setZone(ZONE);
 const db = openDatabase(config.databasePath);
 migrateDatabase(db);
 ensureReferenceData(db, toStored(clock()));
+
+// Marks the database as in use, so `npm run restore` refuses to replace it under a running server.
+const pidFile = config.databasePath === ':memory:' ? null : `${config.databasePath}.pid`;
+if (pidFile) writeFileSync(pidFile, String(process.pid));
 
 const app = await buildApp({ db, clock, config });
 const first = await app.services.auth.ensureFirstManager();
@@ -33,6 +38,7 @@ async function shutdown(signal: string) {
   force.unref();
   await app.close();
   db.$client.close();
+  if (pidFile) rmSync(pidFile, { force: true });
   process.exit(0);
 }
 process.on('SIGINT', () => void shutdown('SIGINT'));
