@@ -15,6 +15,8 @@ import csrf from './plugins/csrf.js';
 import view from './plugins/view.js';
 import api from './routes/api/index.js';
 import pages from './routes/pages/index.js';
+import calendars from './routes/calendars.js';
+import reports from './routes/reports.js';
 import { ProblemError } from './errors.js';
 
 export interface AppOptions {
@@ -55,11 +57,18 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(view);
 
   app.get('/healthz', async () => ({ status: 'ok' }));
+  if (opts.config.benchRoutes) {
+    // The baseline of the page benchmark: a bare Eta page with a 30-row escaped table.
+    const rows = Array.from({ length: 30 }, (_, i) => ({ id: i + 1, name: `<利用者 ${i + 1}> & "団体"`, amount: `¥${(i * 1234).toLocaleString('ja-JP')}` }));
+    app.get('/_bench/eta', async (_request, reply) => reply.type('text/html; charset=utf-8').send(await reply.viewAsync('bench/table', { rows })));
+  }
   // Asset URLs carry a hash of the file (plugins/view.ts), so they may be cached for long.
   await app.register(fastifyStatic, {
     root: join(dirname(fileURLToPath(import.meta.url)), '..', 'static'), prefix: '/static/', index: false, maxAge: '365d', immutable: true,
   });
   await app.register(api, { prefix: '/api/v1' });
+  await app.register(calendars);
+  await app.register(reports, { prefix: '/reports' });
   await app.register(pages);
   return app;
 }

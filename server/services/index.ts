@@ -8,6 +8,11 @@ import { makeClosureService } from './closures.js';
 import { makeRegistrationService } from './registrations.js';
 import { makeGroupService } from './groups.js';
 import { makeNoticeService } from './notices.js';
+import { makeFeedService } from './feeds.js';
+import { makeReportService } from './reports.js';
+import { makeDocumentService } from './documents.js';
+import { makeDeskService } from './desk.js';
+import { makeAdminService } from './admin.js';
 
 /** Every use case, built once per app over the same database and clock. */
 export function makeServices(base: Omit<Deps, 'reference'>) {
@@ -23,6 +28,11 @@ export function makeServices(base: Omit<Deps, 'reference'>) {
     registrations: makeRegistrationService(deps),
     groups: makeGroupService(deps),
     notices: makeNoticeService(deps),
+    feeds: makeFeedService(deps),
+    reports: makeReportService(deps),
+    documents: makeDocumentService(deps, bookings),
+    desk: makeDeskService(deps),
+    admin: makeAdminService(deps),
   };
 }
 

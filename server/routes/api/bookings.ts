@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { sendDocument } from '../reports.js';
 
 const confirmed = (query: unknown) => (query as { confirm?: string } | undefined)?.confirm === 'true';
 /** `?preview=true`: run every check and answer what would happen, storing nothing. */
@@ -9,7 +10,7 @@ const idOf = (params: unknown) => {
 };
 
 const bookingRoutes: FastifyPluginAsync = async (app) => {
-  const { bookings, bookingLife, closures } = app.services;
+  const { bookings, bookingLife, closures, documents } = app.services;
 
   app.post('/quotes', async (request) => bookings.quote(request.actor, request.body));
 
@@ -24,6 +25,9 @@ const bookingRoutes: FastifyPluginAsync = async (app) => {
   app.post('/bookings/:id/exemption', async (request) => bookingLife.setExemption(request.actor, idOf(request.params), request.body));
   app.post('/bookings/:id/payments', async (request, reply) => reply.code(201).send(bookingLife.pay(request.actor, idOf(request.params), request.body)));
   app.post('/bookings/:id/check-in', async (request) => bookingLife.checkIn(request.actor, idOf(request.params), request.body));
+  app.get('/bookings/:id/permit.pdf', async (request, reply) => sendDocument(reply, await documents.permit(request.actor, idOf(request.params))));
+  app.get<{ Params: { file: string } }>('/receipts/:file', async (request, reply) =>
+    sendDocument(reply, await documents.receipt(request.actor, request.params.file.endsWith('.pdf') ? request.params.file.slice(0, -4) : '')));
 
   app.put('/calendar/:date', async (request) =>
     closures.setDay(request.actor, (request.params as { date: string }).date, request.body, confirmed(request.query)));

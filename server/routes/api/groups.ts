@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { groupFeedUrl } from '../calendars.js';
 
 const num = (raw: string) => (/^\d{1,15}$/.test(raw) ? Number(raw) : -1);
 
@@ -21,6 +22,10 @@ const groupRoutes: FastifyPluginAsync = async (app) => {
   app.post<Id>('/groups/:id/invitations', async (request, reply) => {
     const { token, expiresAt } = groups.invite(request.actor, num(request.params.id), request.body);
     return reply.code(201).send({ token, expiresAt, acceptUrl: `/invitations/${token}` });
+  });
+  app.post<Id>('/groups/:id/calendar-token', async (request, reply) => {
+    const { token } = app.services.feeds.issueGroupToken(request.actor, num(request.params.id));
+    return reply.code(201).send({ url: groupFeedUrl(request, token) });
   });
   app.delete<{ Params: { id: string; accountId: string } }>('/groups/:id/members/:accountId', async (request) =>
     groups.removeMember(request.actor, num(request.params.id), num(request.params.accountId)));

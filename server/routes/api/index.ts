@@ -3,6 +3,7 @@ import authRoutes from './auth.js';
 import spaceRoutes from './spaces.js';
 import bookingRoutes from './bookings.js';
 import groupRoutes from './groups.js';
+import deskRoutes from './desk.js';
 import { ProblemError } from '../../errors.js';
 
 /** The JSON API (API.md). Encapsulated: its hooks apply to /api/v1 only. */
@@ -22,6 +23,7 @@ const api: FastifyPluginAsync = async (app) => {
   await app.register(spaceRoutes);
   await app.register(bookingRoutes);
   await app.register(groupRoutes);
+  await app.register(deskRoutes);
 };
 
 export default api;

@@ -4,6 +4,7 @@ import { tokyoDate } from '../../domain/time.js';
 import { ForbiddenError, InvalidStateError, NotFoundError, ValidationError } from '../../errors.js';
 import { translator } from '../../i18n/index.js';
 import { verifyCsrf } from '../../plugins/csrf.js';
+import { groupFeedUrl } from '../calendars.js';
 import type { Actor } from '../../services/context.js';
 import { GROUP_TYPES } from '../../services/registration-input.js';
 import { forbiddenPage, notFoundPage, pathId, toLogin } from './access.js';
@@ -82,6 +83,7 @@ const groupPages: FastifyPluginAsync = async (app) => {
       renewalOpensOn: group.validUntil === null ? null : renewalOpensOn(group.validUntil),
       pastValidity: group.validUntil !== null && today > group.validUntil,
       isRepresentative: actor.isRepresentative,
+      calendarIssued: app.services.feeds.groupTokenIssued(actor, group.id),
       errors: extra.errors ?? {},
       values,
     }, status);
@@ -123,6 +125,19 @@ const groupPages: FastifyPluginAsync = async (app) => {
       if (error instanceof ValidationError) {
         return groupPage(reply, actor, { errors: registrationErrors(error, translator(request.lang), INVITE_LABELS), values, form: 'invite' }, 422);
       }
+      if (error instanceof ForbiddenError) return forbiddenPage(reply, 'error.representativeOnly');
+      throw error;
+    }
+  });
+
+  /** A new calendar feed address, shown once here: only its hash is kept (so no redirect). */
+  app.post(`${MY_GROUP}/calendar-token`, { preHandler: verifyCsrf }, async (request, reply) => {
+    const actor = await member(request, reply);
+    if (!actor) return reply;
+    try {
+      const url = groupFeedUrl(request, app.services.feeds.issueGroupToken(actor, actor.groupId).token);
+      return reply.page('groups/calendar-issued', { url, webcal: url.replace(/^https?:/, 'webcal:') });
+    } catch (error) {
       if (error instanceof ForbiddenError) return forbiddenPage(reply, 'error.representativeOnly');
       throw error;
     }

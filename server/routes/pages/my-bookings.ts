@@ -94,7 +94,8 @@ const myBookingPages: FastifyPluginAsync = async (app) => {
     const actor = await owner(request, reply);
     if (!actor) return reply;
     const booking = asOf(bookings.get(actor, pathId(request.params.id)), app.clock());
-    return reply.page('my/detail', { booking, spaceNames: spaceNames(request), live: isLive(booking) });
+    const receipts = app.services.documents.receiptsOf(actor, booking.id);
+    return reply.page('my/detail', { booking, spaceNames: spaceNames(request), live: isLive(booking), receipts });
   });
 
   // ---- change ------------------------------------------------------------------------------------

@@ -1,0 +1,229 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { openDatabase, type Db } from '../../db/client.js';
+import { accounts } from '../../db/schema.js';
+import { buildApp } from '../../server/app.js';
+import { testConfig } from '../../server/config.js';
+import { parseInstant, toStored } from '../../server/domain/time.js';
+import { num, yen } from '../../server/reports/japanese.js';
+import { hashPassword } from '../../server/services/secrets.js';
+import { seedDemo } from '../../scripts/seed-demo.js';
+import { cookieHeader, makeTestApp, PASSWORD, type TestApp } from '../support/app.js';
+import { pdfPages, pdfText } from '../support/pdf-text.js';
+import { body, call, expectProblem, user } from './helpers.js';
+
+/** A CSV answer as rows of cells (quotes removed), after checking its BOM. */
+function csvRows(res: LightMyRequestResponse): string[][] {
+  const raw = res.rawPayload.toString('utf8');
+  expect(raw.charCodeAt(0)).toBe(0xfeff);
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  const text = raw.slice(1);
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') { cell += '"'; i++; } else if (c === '"') quoted = false; else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') { row.push(cell); cell = ''; } else if (c === '\r' && text[i + 1] === '\n') { row.push(cell); rows.push(row); row = []; cell = ''; i++; } else cell += c;
+  }
+  return rows;
+}
+
+describe('/reports/monthly', () => {
+  let t: TestApp;
+  let manager: string;
+  let bookingId: number;
+
+  beforeEach(async () => {
+    t = await makeTestApp('2026-11-20T10:00');
+    manager = (await user(t, 'manager', 'manager@example.jp')).cookie;
+    const staff = await user(t, 'staff', 'staff@example.jp');
+    // A walk-in whose purpose, typed at the desk, would run as a formula in Excel.
+    const res = await call(t, 'POST', '/api/v1/bookings', {
+      cookie: staff.cookie,
+      body: body('2026-11-25T10:00', '2026-11-25T12:00', { purpose: '=HYPERLINK("http://evil.example","x")', walkIn: { name: '山田 花子', phone: '090-1111-2222' } }),
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    bookingId = res.json().id;
+    const paid = await call(t, 'POST', `/api/v1/bookings/${bookingId}/payments`, { cookie: staff.cookie, body: { amountYen: res.json().totalYen, method: 'cash' } });
+    expect(paid.statusCode, paid.body).toBe(201);
+  });
+  afterEach(() => t.close());
+
+  it('gives a manager the month as a PDF with a Japanese file name', async () => {
+    const res = await call(t, 'GET', '/reports/monthly/2026-11.pdf', { cookie: manager });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('application/pdf');
+    expect(res.rawPayload.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    expect(res.headers['content-disposition']).toBe(`inline; filename="hiroba-report-2026-11.pdf"; filename*=UTF-8''${encodeURIComponent('施設利用状況報告書_2026-11.pdf')}`);
+    expect(res.headers['cache-control']).toBe('private, no-store');
+    const text = await pdfText(res.rawPayload);
+    expect(text).toContain('市民活動交流センター');
+    expect(text).toContain('令和8年11月（2026年11月）');
+    expect(text).toContain('利用件数 1件');
+    expect(text).toContain('この機能はまだ稼働していません');
+    expect(text).toMatch(/1 \/ \d ページ/);
+  });
+
+  it('gives a manager the bookings CSV, one row a booking, with a formula in the purpose defused', async () => {
+    const res = await call(t, 'GET', '/reports/monthly/2026-11.csv', { cookie: manager });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(res.headers['content-disposition']).toContain(`attachment; filename="hiroba-bookings-2026-11.csv"; filename*=UTF-8''`);
+    const raw = res.rawPayload.toString('utf8');
+    expect(raw).toContain(`"'=HYPERLINK(""http://evil.example"",""x"")"`);
+    const rows = csvRows(res);
+    expect(rows[0]).toEqual(['予約番号', '利用日', '開始', '終了', '施設', '利用区分', '受付方法', '予約状況', '支払状況', '利用状況', '利用目的', '予定人数', '実人数', '使用料', '入金額', '取消料', '減免率', '減免額', '減免理由', '許可番号']);
+    expect(rows).toHaveLength(2);
+    expect(rows[1]!.slice(0, 11)).toEqual([String(bookingId), '2026-11-25', '10:00', '12:00', '小会議室1', '一般', '窓口（ウォークイン）', '確定', '支払済', '利用予定', `'=HYPERLINK("http://evil.example","x")`]);
+    // A walk-in's name and phone are personal data: the CSV for the city does not carry them.
+    expect(raw).not.toContain('山田');
+  });
+
+  it('gives a manager the summary CSV of the report figures', async () => {
+    const res = await call(t, 'GET', '/reports/monthly/2026-11.summary.csv', { cookie: manager });
+    expect(res.statusCode).toBe(200);
+    const rows = csvRows(res);
+    expect(rows[0]).toEqual(['区分', '項目', '内訳', '値', '単位', '備考']);
+    expect(rows).toContainEqual(['予約', '利用件数', '計', '1', '件', '仮予約・確定の予約（利用日基準）']);
+    expect(rows).toContainEqual(['備品貸出・破損', '', '', '', '', 'この機能はまだ稼働していません']);
+  });
+
+  it('gives a manager the fiscal year as PDF and summary CSV', async () => {
+    const pdf = await call(t, 'GET', '/reports/fiscal/2026.pdf', { cookie: manager });
+    expect(pdf.statusCode).toBe(200);
+    expect(await pdfText(pdf.rawPayload)).toContain('令和8年度（2026年度）');
+    const csv = await call(t, 'GET', '/reports/fiscal/2026.summary.csv', { cookie: manager });
+    expect(csvRows(csv)).toContainEqual(['月別', '2026-11', '利用件数', '1', '件', '']);
+  });
+
+  it.each([
+    ['staff', 403, 'forbidden'],
+    ['individual', 403, 'forbidden'],
+    ['member', 403, 'forbidden'],
+  ] as const)('refuses %s with %i', async (role, status, code) => {
+    const other = await user(t, role, `${role}2@example.jp`);
+    for (const file of ['2026-11.pdf', '2026-11.csv', '2026-11.summary.csv']) {
+      expectProblem(await call(t, 'GET', `/reports/monthly/${file}`, { cookie: other.cookie }), status, code);
+    }
+    expectProblem(await call(t, 'GET', '/reports/fiscal/2026.pdf', { cookie: other.cookie }), status, code);
+  });
+
+  it('asks an anonymous visitor to log in (401)', async () => {
+    expectProblem(await call(t, 'GET', '/reports/monthly/2026-11.pdf'), 401, 'unauthenticated');
+    expectProblem(await call(t, 'GET', '/reports/monthly/2026-11.summary.csv'), 401, 'unauthenticated');
+  });
+
+  it.each(['2026-13.pdf', '2026-11.xlsx', '2026-11.pdf.exe', 'latest.pdf'])('has no report %s (404)', async (file) => {
+    expectProblem(await call(t, 'GET', `/reports/monthly/${file}`, { cookie: manager }), 404, 'not_found');
+  });
+
+  it('lists the months on a managers\' page, linking each file', async () => {
+    const res = await call(t, 'GET', '/manage/reports', { cookie: manager });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('href="/reports/monthly/2026-11.pdf"');
+    expect(res.body).toContain('href="/reports/monthly/2026-11.summary.csv"');
+    expect(res.body).toContain('href="/reports/fiscal/2026.pdf"');
+    expect(res.body).toContain('令和8年11月（2026年11月）');
+    const staff = await user(t, 'staff', 'staff3@example.jp');
+    expect((await call(t, 'GET', '/manage/reports', { cookie: staff.cookie })).statusCode).toBe(403);
+    const anonymous = await call(t, 'GET', '/manage/reports');
+    expect(anonymous.statusCode).toBe(303);
+    expect(anonymous.headers.location).toBe('/login?next=%2Fmanage%2Freports');
+  });
+});
+
+// One source of truth: the PDF's text, both CSVs and SQL over the database tell the same story of
+// the demo's November (a month with past use, bookings still ahead, cancellations and refunds).
+describe('the report, its CSVs and the database agree (seeded demo)', () => {
+  const NOW = parseInstant('2026-11-20T12:00');
+  const MONTH = '2026-11';
+  let db: Db;
+  let app: FastifyInstance;
+  let cookie: string;
+  let pdf: string[];
+  let bookingsCsv: string[][];
+  let summaryCsv: string[][];
+
+  const one = <T>(sql: string, ...params: unknown[]) => db.$client.prepare(sql).get(...params) as T;
+
+  beforeAll(async () => {
+    db = openDatabase(':memory:');
+    const config = testConfig();
+    const seeded = await seedDemo(db, { now: NOW, config });
+    if (!seeded.seeded) throw new Error(seeded.reason);
+    db.insert(accounts).values({ role: 'manager', name: '管理者', email: 'boss@example.jp', passwordHash: await hashPassword(PASSWORD, config.scryptLogN), createdAt: toStored(NOW) }).run();
+    app = await buildApp({ db, clock: () => NOW, config });
+    const login = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: 'boss@example.jp', password: PASSWORD } });
+    cookie = cookieHeader(login);
+    const get = (url: string) => app.inject({ method: 'GET', url, headers: { cookie } });
+    pdf = await pdfPages((await get(`/reports/monthly/${MONTH}.pdf`)).rawPayload);
+    bookingsCsv = csvRows(await get(`/reports/monthly/${MONTH}.csv`));
+    summaryCsv = csvRows(await get(`/reports/monthly/${MONTH}.summary.csv`));
+  }, 120_000);
+
+  afterAll(async () => {
+    await app?.close();
+    db?.$client.close();
+  });
+
+  const figure = (section: string, item: string, detail: string) => {
+    const row = summaryCsv.find((r) => r[0] === section && r[1] === item && r[2] === detail);
+    if (!row) throw new Error(`no summary row ${section}/${item}/${detail}`);
+    return Number(row[3]);
+  };
+
+  it('on the bookings in use, and every booking of the month', () => {
+    const sql = one<{ all: number; live: number }>(`SELECT count(*) AS "all", sum(status IN ('provisional', 'confirmed')) AS live FROM bookings WHERE use_date BETWEEN ? AND ?`, `${MONTH}-01`, `${MONTH}-30`);
+    expect(sql.live).toBeGreaterThan(100);
+    expect(bookingsCsv).toHaveLength(sql.all + 1);
+    expect(bookingsCsv.slice(1).filter((r) => r[7] === '仮予約' || r[7] === '確定')).toHaveLength(sql.live);
+    expect(figure('予約', '利用件数', '計')).toBe(sql.live);
+    expect(pdf[0]).toContain(`利用件数 ${num(sql.live)}件`);
+  });
+
+  it('on the fees charged by date of use', () => {
+    const sql = one<{ usage: number; cancellation: number }>(
+      `SELECT sum(CASE WHEN status IN ('provisional', 'confirmed') THEN total_yen ELSE 0 END) AS usage,
+              sum(CASE WHEN status = 'cancelled' THEN coalesce(cancellation_fee_yen, 0) ELSE 0 END) AS cancellation
+       FROM bookings WHERE use_date BETWEEN ? AND ?`, `${MONTH}-01`, `${MONTH}-30`);
+    expect(sql.cancellation).toBeGreaterThan(0);
+    const rows = bookingsCsv.slice(1);
+    expect(rows.filter((r) => r[7] === '仮予約' || r[7] === '確定').reduce((s, r) => s + Number(r[13]), 0)).toBe(sql.usage);
+    expect(rows.filter((r) => r[7] === '取消').reduce((s, r) => s + Number(r[15] || 0), 0)).toBe(sql.cancellation);
+    expect(figure('使用料', '使用料', '利用日基準')).toBe(sql.usage);
+    expect(figure('使用料', '調定額', '使用料＋取消料')).toBe(sql.usage + sql.cancellation);
+    const text = pdf.join('\n');
+    expect(text).toContain(`調定額（利用日基準） ${yen(sql.usage + sql.cancellation)}`);
+    expect(text).toContain(`使用料 ${yen(sql.usage)}`);
+    expect(text).toContain(`調定額 計 ${yen(sql.usage + sql.cancellation)}`);
+  });
+
+  it('on the income received by date of payment (payments less refunds and voids)', () => {
+    const sql = one<{ paid: number; back: number; refunds: number }>(
+      `SELECT sum(CASE WHEN kind = 'payment' THEN amount_yen ELSE 0 END) AS paid,
+              sum(CASE WHEN kind <> 'payment' THEN amount_yen ELSE 0 END) AS back,
+              sum(kind = 'refund') AS refunds
+       FROM payments WHERE date(created_at, '+9 hours') BETWEEN ? AND ?`, `${MONTH}-01`, `${MONTH}-30`);
+    expect(sql.refunds).toBeGreaterThan(0);
+    const income = sql.paid - sql.back;
+    expect(figure('収入', '入金', '金額')).toBe(sql.paid);
+    expect(figure('収入', '収入額', '入金−返金−入金取消')).toBe(income);
+    const text = pdf.join('\n');
+    expect(text).toContain(`収入額（入金日基準） ${yen(income)}`);
+    expect(text).toContain(`収入額 計 ${yen(income)}`);
+  });
+
+  it('on the attendees and the registered groups', () => {
+    const sql = one<{ planned: number; actual: number }>(
+      `SELECT sum(attendees) AS planned, sum(CASE WHEN attendance = 'checked_in' THEN actual_attendees ELSE 0 END) AS actual
+       FROM bookings WHERE status IN ('provisional', 'confirmed') AND use_date BETWEEN ? AND ?`, `${MONTH}-01`, `${MONTH}-30`);
+    expect(figure('利用区分', '登録団体', '予定人数') + figure('利用区分', '一般', '予定人数') + figure('利用区分', '営利', '予定人数')).toBe(sql.planned);
+    expect(pdf[0]).toContain(`利用予定人数 ${num(sql.planned)}人`);
+    expect(pdf[0]).toContain(`利用実人数 ${num(sql.actual)}人`);
+    const groups = one<{ n: number }>(`SELECT count(DISTINCT group_id) AS n FROM registrations WHERE status = 'approved' AND valid_until >= ?`, `${MONTH}-30`).n;
+    expect(figure('利用登録', '登録団体数', `${MONTH}-30時点`)).toBe(groups);
+  });
+});

@@ -1,0 +1,139 @@
+import { describe, expect, it } from 'vitest';
+import { openingDay } from '../../server/domain/calendar.js';
+import { DEFAULT_RULES } from '../../server/domain/rules.js';
+import { addDays, at, daysBetween, toStored } from '../../server/domain/time.js';
+import { computeReport, registeredGroupsOn, type ReportBooking, type ReportInput, type ReportPayment, type ReportRegistration } from '../../server/reports/figures.js';
+import { fiscalPeriod, monthPeriod, type ReportPeriod } from '../../server/reports/period.js';
+
+let nextId = 1;
+
+function booking(useDate: string, start: string, end: string, extra: Partial<ReportBooking> = {}): ReportBooking {
+  return {
+    id: nextId++, useDate, startAt: toStored(at(useDate, start)), endAt: toStored(at(useDate, end)), start, end,
+    spaceSlug: 'small-1', spaceName: '小会議室1', category: 'general', channel: 'online', walkIn: false,
+    status: 'confirmed', paymentStatus: 'paid', attendance: 'expected', purpose: '打ち合わせ', attendees: 5, actualAttendees: null,
+    totalYen: 1000, paidYen: 1000, cancellationFeeYen: null, exemptionPercent: 0, exemptionReason: null, exemptionYen: 0, permitNo: null,
+    ...extra,
+  };
+}
+
+const pay = (bookingId: number, date: string, amountYen: number, kind: ReportPayment['kind'] = 'payment'): ReportPayment =>
+  ({ receiptNo: `R-${nextId++}`, bookingId, kind, amountYen, date });
+
+function input(period: ReportPeriod, rows: { bookings?: ReportBooking[]; payments?: ReportPayment[]; registrations?: ReportRegistration[] }): ReportInput {
+  const days = Array.from({ length: daysBetween(period.from, period.to) + 1 }, (_, i) => openingDay(addDays(period.from, i), DEFAULT_RULES.calendar));
+  return {
+    period, generatedAt: '2026-12-05 10:00', center: '市民活動交流センター',
+    spaces: [{ slug: 'small-1', name: '小会議室1', parts: [], seasonFrom: null, seasonTo: null }],
+    days, blocks: [], bookings: rows.bookings ?? [], payments: rows.payments ?? [], registrations: rows.registrations ?? [], bands: DEFAULT_RULES.bands,
+  };
+}
+
+describe('fees by date of use, income by date of payment, across a month boundary', () => {
+  // A December booking paid in November, a November booking paid in December, and a November
+  // booking cancelled with a fee, whose refund of the rest is made in December.
+  const december = booking('2026-12-01', '10:00', '12:00', { totalYen: 1200 });
+  const november = booking('2026-11-30', '18:00', '20:00', { totalYen: 800 });
+  const cancelled = booking('2026-11-28', '10:00', '12:00', { status: 'cancelled', totalYen: 1000, cancellationFeeYen: 500, paymentStatus: 'refunded' });
+  const payments = [
+    pay(december.id, '2026-11-30', 1200),
+    pay(november.id, '2026-12-01', 800),
+    pay(cancelled.id, '2026-11-20', 1000),
+    pay(cancelled.id, '2026-12-02', 500, 'refund'),
+  ];
+  const rows = { bookings: [december, november, cancelled], payments };
+
+  it.each([
+    // [month, bookings in use, usage fees, cancellation fees, charged, paid in, refunded, income]
+    ['2026-11', 1, 800, 500, 1300, 2200, 0, 2200],
+    ['2026-12', 1, 1200, 0, 1200, 800, 500, 300],
+  ])('%s', (month, live, usageYen, cancellationYen, chargedYen, paidIn, refunded, incomeYen) => {
+    const r = computeReport(input(monthPeriod(month as string), rows));
+    expect(r.bookings.live).toBe(live);
+    expect(r.money).toMatchObject({ usageYen, cancellationYen, chargedYen, incomeYen });
+    expect(r.money.payments.yen).toBe(paidIn);
+    expect(r.money.refunds.yen).toBe(refunded);
+  });
+
+  it('a void takes its payment back out of the income of the day it is made', () => {
+    const r = computeReport(input(monthPeriod('2026-12'), { ...rows, payments: [...payments, pay(november.id, '2026-12-03', 800, 'void')] }));
+    expect(r.money.voids).toEqual({ count: 1, yen: 800 });
+    expect(r.money.incomeYen).toBe(800 - 500 - 800);
+  });
+
+  it('the fiscal year adds up its months', () => {
+    const r = computeReport(input(fiscalPeriod(2026), rows));
+    expect(r.money.chargedYen).toBe(2500);
+    expect(r.money.incomeYen).toBe(2500);
+    expect(r.months.map((m) => m.month)).toEqual(['2026-04', '2026-05', '2026-06', '2026-07', '2026-08', '2026-09', '2026-10', '2026-11', '2026-12', '2027-01', '2027-02', '2027-03']);
+    expect(r.months.reduce((s, m) => s + m.chargedYen, 0)).toBe(r.money.chargedYen);
+    expect(r.months.reduce((s, m) => s + m.incomeYen, 0)).toBe(r.money.incomeYen);
+    expect(r.months.reduce((s, m) => s + m.live, 0)).toBe(r.bookings.live);
+  });
+});
+
+describe('the figures of a month', () => {
+  const rows = [
+    booking('2026-11-18', '10:00', '12:00', { category: 'registered', attendance: 'checked_in', attendees: 10, actualAttendees: 8, channel: 'desk' }),
+    booking('2026-11-21', '18:00', '21:00', { category: 'general', attendance: 'no_show', attendees: 4, channel: 'desk', walkIn: true }),
+    booking('2026-11-23', '13:00', '15:00', { category: 'commercial', attendees: 20, exemptionPercent: 50, exemptionYen: 600, totalYen: 600 }),
+    booking('2026-11-25', '13:00', '15:00', { status: 'provisional', paymentStatus: 'unpaid', totalYen: 400, paidYen: 0 }),
+    booking('2026-11-26', '13:00', '15:00', { status: 'expired', paymentStatus: 'unpaid', totalYen: 400, paidYen: 0 }),
+    booking('2026-11-27', '13:00', '15:00', { status: 'cancelled', cancellationFeeYen: 0, paymentStatus: 'unpaid', paidYen: 0 }),
+  ];
+  const r = computeReport(input(monthPeriod('2026-11'), { bookings: rows }));
+
+  it('counts provisional and confirmed bookings as in use, and lists every booking', () => {
+    expect(r.bookings).toMatchObject({ live: 4, provisional: 1, confirmed: 3, cancelled: 1, expired: 1, all: 6, minutes: 120 + 180 + 120 + 120 });
+    expect(r.rows).toHaveLength(6);
+  });
+
+  it('counts planned and actual attendees by category', () => {
+    const byCategory = Object.fromEntries(r.categories.map((c) => [c.category, c]));
+    expect(byCategory.registered).toMatchObject({ bookings: 1, attendees: 10, actualAttendees: 8, checkedIn: 1, noShow: 0 });
+    expect(byCategory.general).toMatchObject({ bookings: 2, attendees: 4 + 5, actualAttendees: 0, noShow: 1 });
+    expect(byCategory.commercial).toMatchObject({ bookings: 1, attendees: 20 });
+    expect(r.attendees).toEqual({ planned: 39, actual: 8, checkedIn: 1, noShow: 1 });
+  });
+
+  it('splits walk-ins from other desk bookings and from online ones', () => {
+    expect(r.channels).toEqual({ online: { bookings: 2, minutes: 240 }, desk: { bookings: 1, minutes: 120 }, walkIn: { bookings: 1, minutes: 180 } });
+  });
+
+  it('puts a holiday in its own row of the heat map and evenings in their band', () => {
+    // 2026-11-23 is 勤労感謝の日 (a Monday).
+    const row = (key: string) => r.heatmap.rows.find((x) => x.row === key)!;
+    expect(row('holiday').minutes).toEqual({ morning: 0, afternoon: 120, evening: 0 });
+    expect(row('1').minutes.afternoon).toBe(0);
+    expect(row('6').minutes.evening).toBe(180);
+    expect(r.heatmap.weekendMinutes).toBe(180 + 120);
+    expect(r.heatmap.eveningMinutes).toBe(180);
+  });
+
+  it('counts exemptions and what they waived', () => {
+    expect(r.money.exemptions).toEqual({ half: 1, full: 0, waivedYen: 600 });
+  });
+
+  it('says the sources that do not exist yet are not available, with no number', () => {
+    expect(r.equipment).toEqual({ available: false });
+    expect(r.opinions).toEqual({ available: false });
+    expect(r.surveys).toEqual({ available: false });
+  });
+});
+
+describe('registeredGroupsOn', () => {
+  const reg = (groupId: number, extra: Partial<ReportRegistration>): ReportRegistration =>
+    ({ groupId, kind: 'new', status: 'approved', submittedOn: '2026-04-01', decidedOn: '2026-04-02', validUntil: '2027-03-31', ...extra });
+
+  it.each([
+    ['approved and valid on the day', [reg(1, {})], '2026-11-30', 1],
+    ['approved only after the day', [reg(1, { decidedOn: '2026-12-01' })], '2026-11-30', 0],
+    ['still pending', [reg(1, { status: 'pending', decidedOn: null, validUntil: null })], '2026-11-30', 0],
+    ['rejected', [reg(1, { status: 'rejected', validUntil: null })], '2026-11-30', 0],
+    ['lapsed after March 31', [reg(1, { validUntil: '2026-03-31', decidedOn: '2025-04-02' })], '2026-04-30', 0],
+    ['kept by a renewal pending on April 1', [reg(1, { validUntil: '2026-03-31', decidedOn: '2025-04-02' }), reg(1, { kind: 'renewal', status: 'pending', submittedOn: '2026-03-10', decidedOn: null, validUntil: null })], '2026-04-30', 1],
+    ['two groups, each counted once', [reg(1, {}), reg(2, {}), reg(2, { kind: 'renewal', submittedOn: '2027-03-02', decidedOn: '2027-03-03', validUntil: '2028-03-31' })], '2026-11-30', 2],
+  ])('%s', (_name, registrations, date, n) => {
+    expect(registeredGroupsOn(registrations as ReportRegistration[], date as string)).toBe(n);
+  });
+});
