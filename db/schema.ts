@@ -261,3 +261,61 @@ export const notices = sqliteTable('notices', {
   createdAt: createdAt(),
   removedAt: text('removed_at'),
 }, (t) => [index('notices_publish').on(t.publishFrom), check('notices_period', sql`${t.publishUntil} IS NULL OR ${t.publishUntil} > ${t.publishFrom}`)]);
+
+/** 意見箱: an opinion from anyone. No IP address or other identifier is stored with it. */
+export const opinions = sqliteTable('opinions', {
+  id: integer('id').primaryKey(),
+  receiptNo: text('receipt_no').notNull().unique(),
+  category: text('category', { enum: ['facility', 'booking', 'staff', 'events', 'other'] }).notNull(),
+  body: text('body').notNull(),
+  contactName: text('contact_name'),
+  contactEmail: text('contact_email'),
+  contactPhone: text('contact_phone'),
+  status: text('status', { enum: ['new', 'in_review', 'answered', 'closed'] }).notNull().default('new'),
+  answerDraft: text('answer_draft'),
+  answer: text('answer'),
+  /** The opinion as published (personal data removed), when a manager chose to publish it. */
+  publishedBody: text('published_body'),
+  publishedAt: text('published_at'),
+  answeredBy: integer('answered_by').references(() => accounts.id),
+  createdAt: createdAt(),
+  contactDeletedAt: text('contact_deleted_at'),
+}, (t) => [index('opinions_status').on(t.status, t.createdAt), index('opinions_published').on(t.publishedAt)]);
+
+/** アンケート: a short survey open for a period, answered anonymously through its link. */
+export const surveys = sqliteTable('surveys', {
+  id: integer('id').primaryKey(),
+  /** The unguessable part of the survey's public link. */
+  slug: text('slug').notNull().unique(),
+  title: text('title').notNull(),
+  description: text('description').notNull().default(''),
+  opensAt: text('opens_at').notNull(),
+  closesAt: text('closes_at').notNull(),
+  createdBy: integer('created_by').references(() => accounts.id),
+  createdAt: createdAt(),
+}, (t) => [check('surveys_period', sql`${t.closesAt} > ${t.opensAt}`)]);
+
+export const surveyQuestions = sqliteTable('survey_questions', {
+  id: integer('id').primaryKey(),
+  surveyId: integer('survey_id').notNull().references(() => surveys.id),
+  position: integer('position').notNull(),
+  kind: text('kind', { enum: ['rating', 'single', 'multiple', 'text'] }).notNull(),
+  prompt: text('prompt').notNull(),
+  optionsJson: text('options_json').notNull().default('[]'),
+  required: integer('required', { mode: 'boolean' }).notNull().default(false),
+}, (t) => [uniqueIndex('survey_questions_position').on(t.surveyId, t.position)]);
+
+export const surveyResponses = sqliteTable('survey_responses', {
+  id: integer('id').primaryKey(),
+  surveyId: integer('survey_id').notNull().references(() => surveys.id),
+  submittedAt: text('submitted_at').notNull(),
+}, (t) => [index('survey_responses_survey').on(t.surveyId, t.submittedAt)]);
+
+export const surveyAnswers = sqliteTable('survey_answers', {
+  id: integer('id').primaryKey(),
+  responseId: integer('response_id').notNull().references(() => surveyResponses.id),
+  questionId: integer('question_id').notNull().references(() => surveyQuestions.id),
+  rating: integer('rating'),
+  choicesJson: text('choices_json'),
+  text: text('text'),
+}, (t) => [index('survey_answers_question').on(t.questionId), check('survey_answers_rating', sql`${t.rating} IS NULL OR ${t.rating} BETWEEN 1 AND 5`)]);
