@@ -15,6 +15,9 @@ export function startJobs(opts: { services: Services; clock: Clock; log: Fastify
       // Cheap when nothing is due: lapses happen on April 1, erasures a retention period later.
       const { lapsed, erased } = opts.services.registrations.runLapseAndRetention(opts.clock());
       if (lapsed.length > 0 || erased.length > 0) opts.log.info({ lapsed, erased }, 'registration job');
+      // Contact details sent with opinions are kept only for the retention period a manager sets.
+      const opinionContacts = opts.services.opinions.runContactRetention(opts.clock());
+      if (opinionContacts.erased.length > 0) opts.log.info({ erased: opinionContacts.erased }, 'opinion contact retention');
     } catch (err) {
       opts.log.error({ err }, 'periodic job failed');
     }

@@ -161,16 +161,23 @@ export function searchBookers(db: Tx, query: string, limit = 30): BookerRow[] {
   return found;
 }
 
+/** One group the desk may book for (registered or lapsed, its data not erased), by number. */
 export function findGroupBooker(db: Tx, id: number): BookerRow | undefined {
-  return searchById(db, 'group', id);
+  const g = db.select().from(groups)
+    .where(and(eq(groups.id, id), inArray(groups.status, ['active', 'lapsed']), isNull(groups.personalDataDeletedAt))).get();
+  return g && { kind: 'group', id: g.id, name: g.name, kana: g.kana, phone: g.phone, email: null, role: g.status, groupId: g.id, groupName: g.name, validUntil: g.validUntil };
 }
 
+/** One individual or member account the desk may book for (not disabled), by number. */
 export function findAccountBooker(db: Tx, id: number): BookerRow | undefined {
-  return searchById(db, 'account', id);
-}
-
-function searchById(db: Tx, kind: 'group' | 'account', id: number): BookerRow | undefined {
-  return searchBookers(db, String(id), 100).find((b) => b.kind === kind && b.id === id);
+  const member = alias(groups, 'member_group');
+  const p = db.select({ account: accounts, groupName: member.name, validUntil: member.validUntil }).from(accounts)
+    .leftJoin(member, eq(member.id, accounts.groupId))
+    .where(and(eq(accounts.id, id), inArray(accounts.role, ['individual', 'member']), isNull(accounts.disabledAt))).get();
+  return p && {
+    kind: 'account', id: p.account.id, name: p.account.name, kana: null, phone: p.account.phone, email: p.account.email,
+    role: p.account.role, groupId: p.account.groupId, groupName: p.groupName, validUntil: p.validUntil,
+  };
 }
 
 export type PaymentRow = typeof payments.$inferSelect;

@@ -13,6 +13,8 @@ import { makeReportService } from './reports.js';
 import { makeDocumentService } from './documents.js';
 import { makeDeskService } from './desk.js';
 import { makeAdminService } from './admin.js';
+import { makeOpinionService } from './opinions.js';
+import { makeSurveyService } from './surveys.js';
 
 /** Every use case, built once per app over the same database and clock. */
 export function makeServices(base: Omit<Deps, 'reference'>) {
@@ -33,6 +35,8 @@ export function makeServices(base: Omit<Deps, 'reference'>) {
     documents: makeDocumentService(deps, bookings),
     desk: makeDeskService(deps),
     admin: makeAdminService(deps),
+    opinions: makeOpinionService(deps),
+    surveys: makeSurveyService(deps),
   };
 }
 

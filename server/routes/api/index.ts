@@ -4,6 +4,7 @@ import spaceRoutes from './spaces.js';
 import bookingRoutes from './bookings.js';
 import groupRoutes from './groups.js';
 import deskRoutes from './desk.js';
+import opinionRoutes from './opinions.js';
 import { ProblemError } from '../../errors.js';
 
 /** The JSON API (API.md). Encapsulated: its hooks apply to /api/v1 only. */
@@ -24,6 +25,7 @@ const api: FastifyPluginAsync = async (app) => {
   await app.register(bookingRoutes);
   await app.register(groupRoutes);
   await app.register(deskRoutes);
+  await app.register(opinionRoutes);
 };
 
 export default api;

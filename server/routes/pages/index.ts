@@ -15,6 +15,10 @@ import reportPages from './reports.js';
 import registrationPages from './registration.js';
 import signupPages from './signup.js';
 import spacePages from './spaces.js';
+import deskPages from './desk.js';
+import managePages from './manage.js';
+import opinionPages from './opinions.js';
+import surveyPages from './surveys.js';
 
 /** The problem codes that have their own heading on an error page; the rest say "エラー". */
 const HEADINGS: Partial<Record<ProblemCode | 'internal', MessageKey>> = { not_found: 'error.notFoundTitle' };
@@ -60,7 +64,11 @@ const pages: FastifyPluginAsync = async (app) => {
   await app.register(calendarPages);
   await app.register(feePages);
   await app.register(noticePages);
+  await app.register(deskPages);
+  await app.register(managePages);
   await app.register(reportPages);
+  await app.register(opinionPages);
+  await app.register(surveyPages);
 };
 
 export default pages;
