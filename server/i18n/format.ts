@@ -35,6 +35,19 @@ function english(dt: DateTime, withWeekday: boolean, withYear: boolean): string 
  * Formatting for views, in one language. Money and instants stay raw (integer yen, ISO strings)
  * everywhere else and are formatted only here.
  */
+/** The fee lines `domain/pricing.ts` and the change fee write, and their English. */
+const FEE_LINE_EN: [RegExp, (m: RegExpExecArray) => string][] = [
+  [/^基本使用料（(.+) (\d{2}:\d{2})–(\d{2}:\d{2})）$/, (m) => `Room charge (${m[1]} ${m[2]}–${m[3]})`],
+  [/^登録団体（(\d+)%）$/, (m) => `Registered group (${m[1]}%)`],
+  [/^一般（(\d+)%）$/, (m) => `General (${m[1]}%)`],
+  [/^入場料徴収（(\d+)%）$/, (m) => `Admission charged (${m[1]}%)`],
+  [/^営利・高額入場料（(\d+)%）$/, (m) => `Commercial or high admission (${m[1]}%)`],
+  [/^暖房料（(\d+)%）$/, (m) => `Heating (${m[1]}%)`],
+  [/^減免（(\d+)%）$/, (m) => `Exemption (${m[1]}%)`],
+  [/^端数調整$/, () => 'Rounding (to 10 yen)'],
+  [/^変更手数料$/, () => 'Change fee'],
+];
+
 export function formatters(lang: Lang) {
   return (FORMATTERS[lang] ??= makeFormatters(lang));
 }
@@ -56,6 +69,19 @@ function makeFormatters(lang: Lang) {
 
   return {
     date,
+    /**
+     * A fee line's label in the page's language. Lines are stored with a booking as the Japanese
+     * text the pricing rules wrote; their fixed parts are translated here (a space name inside
+     * stays as it was stored). Returns `lang` so the template can mark what stays Japanese.
+     */
+    feeLine(label: string): { text: string; lang: Lang } {
+      if (lang === 'ja') return { text: label, lang: 'ja' };
+      for (const [pattern, english] of FEE_LINE_EN) {
+        const match = pattern.exec(label);
+        if (match) return { text: english(match), lang: 'en' };
+      }
+      return { text: label, lang: 'ja' };
+    },
     /** Without the year, for lists within a month or two: `12月5日(土)` · `Sat, 5 Dec` */
     dateShort(date: string): string {
       const dt = civilDate(date);

@@ -581,7 +581,9 @@ describe('my bookings', () => {
     const id = rows(a)[0]!.id;
     const detail = await get(a, `/my/bookings/${id}`, cookie);
     expect(detail.body).toContain('Booking details');
-    expect(detail.body).toContain('<th scope="row" class="fee-lines__label" lang="ja">');
+    // Fee lines are stored in Japanese; their fixed parts are shown in English.
+    expect(detail.body).toContain('<th scope="row" class="fee-lines__label">Room charge (小会議室1 10:00–12:00)</th>');
+    expect(detail.body).toContain('Registered group (50%)');
     const change = await postForm(a, `/my/bookings/${id}/change/confirm`, { _csrf: member.token, ...slot({ date: '2026-12-23' }) }, cookie);
     expect(change.body).toContain('Change fee: free');
     const cancel = await get(a, `/my/bookings/${id}/cancel`, cookie);

@@ -110,3 +110,19 @@ describe('formatters', () => {
     expect(en.reason('空調工事のため')).toBe('空調工事のため');
   });
 });
+
+describe('fee lines in English', () => {
+  it('translates the fixed parts of every line the pricing rules write, and leaves Japanese pages alone', async () => {
+    const { formatters } = await import('../../server/i18n/index.js');
+    const en = formatters('en');
+    expect(en.feeLine('基本使用料（会議研修室A 18:00–21:00）')).toEqual({ text: 'Room charge (会議研修室A 18:00–21:00)', lang: 'en' });
+    expect(en.feeLine('登録団体（50%）').text).toBe('Registered group (50%)');
+    expect(en.feeLine('暖房料（20%）').text).toBe('Heating (20%)');
+    expect(en.feeLine('減免（100%）').text).toBe('Exemption (100%)');
+    expect(en.feeLine('端数調整').text).toBe('Rounding (to 10 yen)');
+    expect(en.feeLine('変更手数料').text).toBe('Change fee');
+    // An equipment line (not built yet) or anything unknown stays as stored, marked Japanese.
+    expect(en.feeLine('プロジェクター ×2')).toEqual({ text: 'プロジェクター ×2', lang: 'ja' });
+    expect(formatters('ja').feeLine('暖房料（20%）')).toEqual({ text: '暖房料（20%）', lang: 'ja' });
+  });
+});
