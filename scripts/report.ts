@@ -7,7 +7,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DateTime } from 'luxon';
-import { openDatabase } from '../db/client.js';
+import { migrateDatabase, openDatabase } from '../db/client.js';
 import { readConfig } from '../server/config.js';
 import { ZONE } from '../server/domain/time.js';
 import { fiscalPeriod, monthPeriod, periodKey, type ReportPeriod } from '../server/reports/period.js';
@@ -45,6 +45,8 @@ async function main(): Promise<void> {
   }
   const started = performance.now();
   const db = openDatabase(config.databasePath);
+  // A database an older version made gains the tables the report reads, as `npm start` would add them.
+  migrateDatabase(db);
   try {
     const deps: Deps = { db, clock: () => DateTime.now().setZone(ZONE), config, reference: new ReferenceCache(db) };
     console.log(`report ${periodKey(period)} (${period.from} – ${period.to}) from ${config.databasePath}`);

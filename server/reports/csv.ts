@@ -117,8 +117,20 @@ export function summaryRows(data: ReportData): Cell[][] {
   add('利用登録', '登録団体数', `${r.asOf}時点`, r.registeredGroups, '団体');
 
   add('備品貸出・破損', '', '', null, '', NOT_YET_AVAILABLE);
-  add('意見箱', '', '', null, '', NOT_YET_AVAILABLE);
-  add('アンケート', '', '', null, '', NOT_YET_AVAILABLE);
+  const o = data.opinions;
+  for (const c of o.categories) {
+    const name = t(`opinionCategory.${c.category}`);
+    add('意見箱', name, '受付', c.received, '件', '受付日基準');
+    add('意見箱', name, 'うち回答済', c.answered, '件', '作成時点');
+  }
+  add('意見箱', '計', '受付', o.received, '件', '受付日基準');
+  add('意見箱', '計', 'うち回答済', o.answered, '件', '作成時点');
+  add('意見箱', '回答の公開', '', o.published, '件', '公開日基準');
+
+  const s = data.surveys;
+  add('アンケート', '回答数', '', s.responses, '件');
+  add('アンケート', '満足度', '評価の数', s.ratings.count, '件');
+  add('アンケート', '満足度', '平均', s.ratings.average, '点', s.ratings.average === null ? '回答なし' : '5段階');
 
   for (const mf of data.months) {
     add('月別', mf.month, '利用件数', mf.live, '件');
@@ -128,6 +140,12 @@ export function summaryRows(data: ReportData): Cell[][] {
     add('月別', mf.month, '実人数', mf.actualAttendees, '人');
     add('月別', mf.month, '調定額', mf.chargedYen, '円');
     add('月別', mf.month, '収入額', mf.incomeYen, '円');
+    add('月別', mf.month, '意見の受付', mf.opinionsReceived, '件');
+    add('月別', mf.month, '意見の回答済', mf.opinionsAnswered, '件');
+    add('月別', mf.month, '回答の公開', mf.opinionsPublished, '件');
+    add('月別', mf.month, 'アンケート回答数', mf.surveyResponses, '件');
+    add('月別', mf.month, '満足度の評価の数', mf.ratingCount, '件');
+    add('月別', mf.month, '満足度の平均', mf.ratingAverage, '点', mf.ratingAverage === null ? '回答なし' : '');
   }
   return rows;
 }

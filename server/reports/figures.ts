@@ -5,6 +5,10 @@
  * Which date counts: bookings, attendees, occupancy and fees charged (使用料・取消料) by the date of
  * use; income (収入) by the date money moved at the desk — payments less refunds and voids. A fee
  * for a November booking paid in October is October's income and November's charge.
+ *
+ * Opinions count in the month they were received (受付日), with whether they are answered when the
+ * report is made; published answers in the month they were published (公開日). Survey responses
+ * and their ratings count in the month they were submitted.
  */
 import type { OpeningDay } from '../domain/calendar.js';
 import type { Attendance, Band, BandRules, BookingStatus, Category, Channel, PaymentStatus } from '../domain/rules.js';
@@ -61,6 +65,27 @@ export interface ReportRegistration {
   validUntil: string | null;
 }
 
+export const OPINION_CATEGORIES = ['facility', 'booking', 'staff', 'events', 'other'] as const;
+export type OpinionCategory = (typeof OPINION_CATEGORIES)[number];
+
+/** One opinion received or published in the period: no text, no contact. */
+export interface ReportOpinion {
+  category: OpinionCategory;
+  status: 'new' | 'in_review' | 'answered' | 'closed';
+  /** It carries an answer (a draft does not count). */
+  hasAnswer: boolean;
+  /** Tokyo dates. */
+  receivedOn: string;
+  publishedOn: string | null;
+}
+
+/** One survey response, any survey, with the sum and number of its rating (1–5) answers. */
+export interface ReportSurveyResponse {
+  submittedOn: string;
+  ratingSum: number;
+  ratingCount: number;
+}
+
 /** Everything a report is computed from. */
 export interface ReportInput {
   period: ReportPeriod;
@@ -73,6 +98,8 @@ export interface ReportInput {
   bookings: readonly ReportBooking[];
   payments: readonly ReportPayment[];
   registrations: readonly ReportRegistration[];
+  opinions: readonly ReportOpinion[];
+  surveyResponses: readonly ReportSurveyResponse[];
   bands: BandRules;
 }
 
@@ -113,6 +140,21 @@ export interface Figures {
   };
   channels: { online: CountAndMinutes; desk: CountAndMinutes; walkIn: CountAndMinutes };
   registrations: { newApplications: number; renewals: number; approvals: number; rejections: number; registeredGroups: number; asOf: string };
+  opinions: {
+    /** Received in the period (受付日基準). */
+    received: number;
+    /** Of those, answered: status answered or closed, with an answer. */
+    answered: number;
+    /** Answers published in the period (公開日基準), whenever the opinion was received. */
+    published: number;
+    categories: { category: OpinionCategory; received: number; answered: number }[];
+  };
+  surveys: {
+    /** Responses submitted in the period, every survey. */
+    responses: number;
+    /** The rating answers (1–5) of those responses; the average rounded to 2 places, null when none. */
+    ratings: { count: number; sum: number; average: number | null };
+  };
 }
 
 export interface MonthFigures {
@@ -124,6 +166,12 @@ export interface MonthFigures {
   actualAttendees: number;
   chargedYen: number;
   incomeYen: number;
+  opinionsReceived: number;
+  opinionsAnswered: number;
+  opinionsPublished: number;
+  surveyResponses: number;
+  ratingCount: number;
+  ratingAverage: number | null;
 }
 
 export interface ReportData extends Figures {
@@ -134,8 +182,6 @@ export interface ReportData extends Figures {
   /** A fiscal year's months, April to March; empty for a month. */
   months: MonthFigures[];
   equipment: NotYetAvailable;
-  opinions: NotYetAvailable;
-  surveys: NotYetAvailable;
   /** Every booking of the period, every status, by date and time of use. */
   rows: ReportBooking[];
 }
@@ -157,6 +203,13 @@ export function registeredGroupsOn(registrations: readonly ReportRegistration[],
   }
   return n;
 }
+
+/** The average of `count` ratings summing to `sum`, to 2 places; null when there are none. */
+export function ratingAverage(sum: number, count: number): number | null {
+  return count > 0 ? Math.round((sum / count) * 100) / 100 : null;
+}
+
+const isAnswered = (o: ReportOpinion) => (o.status === 'answered' || o.status === 'closed') && o.hasAnswer;
 
 function countAndMinutes(list: readonly ReportBooking[]): CountAndMinutes {
   return { bookings: list.length, minutes: list.reduce((s, b) => s + minutesOf(b), 0) };
@@ -210,6 +263,11 @@ export function computeFigures(input: ReportInput, from: string, to: string): Fi
   const voids = sumOf('void');
   const exempted = live.filter((b) => b.exemptionPercent > 0);
 
+  const received = input.opinions.filter((o) => within(o.receivedOn, from, to));
+  const responses = input.surveyResponses.filter((r) => within(r.submittedOn, from, to));
+  const ratingCount = responses.reduce((s, r) => s + r.ratingCount, 0);
+  const ratingSum = responses.reduce((s, r) => s + r.ratingSum, 0);
+
   const registrations = input.registrations;
   return {
     from, to,
@@ -260,6 +318,16 @@ export function computeFigures(input: ReportInput, from: string, to: string): Fi
       registeredGroups: registeredGroupsOn(registrations, to),
       asOf: to,
     },
+    opinions: {
+      received: received.length,
+      answered: received.filter(isAnswered).length,
+      published: input.opinions.filter((o) => o.publishedOn !== null && within(o.publishedOn, from, to)).length,
+      categories: OPINION_CATEGORIES.map((category) => {
+        const list = received.filter((o) => o.category === category);
+        return { category, received: list.length, answered: list.filter(isAnswered).length };
+      }),
+    },
+    surveys: { responses: responses.length, ratings: { count: ratingCount, sum: ratingSum, average: ratingAverage(ratingSum, ratingCount) } },
   };
 }
 
@@ -274,6 +342,8 @@ export function computeReport(input: ReportInput): ReportData {
       return {
         month, live: f.bookings.live, minutes: f.bookings.minutes, occupancyRate: f.occupancy.rate,
         attendees: f.attendees.planned, actualAttendees: f.attendees.actual, chargedYen: f.money.chargedYen, incomeYen: f.money.incomeYen,
+        opinionsReceived: f.opinions.received, opinionsAnswered: f.opinions.answered, opinionsPublished: f.opinions.published,
+        surveyResponses: f.surveys.responses, ratingCount: f.surveys.ratings.count, ratingAverage: f.surveys.ratings.average,
       };
     })
     : [];
@@ -281,6 +351,6 @@ export function computeReport(input: ReportInput): ReportData {
     .sort((a, b) => (a.startAt < b.startAt ? -1 : a.startAt > b.startAt ? 1 : a.id - b.id));
   return {
     ...figures, period, names: periodNames(period), center: input.center, generatedAt: input.generatedAt, months,
-    equipment: { available: false }, opinions: { available: false }, surveys: { available: false }, rows,
+    equipment: { available: false }, rows,
   };
 }

@@ -140,6 +140,34 @@ function registrationSection(doc: Doc, f: Figures, n: number): void {
   ]);
 }
 
+/** The average rating to two places, or 回答なし. */
+export const ratingText = (average: number | null) => (average === null ? '回答なし' : average.toFixed(2));
+
+function opinionSection(doc: Doc, f: Figures, n: number): void {
+  const o = f.opinions;
+  heading(doc, `${n}. 意見箱（ご意見の受付と回答）`, 230);
+  const rows = o.categories.map((c) => ({ cells: [t(`opinionCategory.${c.category}`), `${num(c.received)}件`, `${num(c.answered)}件`, `${num(c.received - c.answered)}件`] }));
+  rows.push({ cells: ['計', `${num(o.received)}件`, `${num(o.answered)}件`, `${num(o.received - o.answered)}件`], emphasis: true } as (typeof rows)[number]);
+  table(doc, [
+    { header: '分類', width: 130 }, { header: '受付', width: 80, align: 'right' }, { header: 'うち回答済', width: 90, align: 'right' }, { header: '未回答', width: 80, align: 'right' },
+  ], rows);
+  table(doc, [{ header: '回答の公開（公開日基準）', width: 210 }, { header: '件数', width: 90, align: 'right' }], [
+    { cells: ['回答を公開した意見', `${num(o.published)}件`], emphasis: true },
+  ]);
+  paragraph(doc, '受付は対象期間に受け付けた意見（受付日基準）。回答済はそのうち、この報告書の作成時点で状態が「回答済」または「完了」で回答のあるもの。回答の公開は対象期間に回答を公開した件数で、前の期間に受け付けた意見の分を含む。', { size: 8, color: GREY });
+}
+
+function surveySection(doc: Doc, f: Figures, n: number): void {
+  const s = f.surveys;
+  heading(doc, `${n}. アンケート`, 130);
+  table(doc, [{ header: '項目', width: 210 }, { header: '値', width: 90, align: 'right' }], [
+    { cells: ['アンケートの回答数', `${num(s.responses)}件`] },
+    { cells: ['満足度の評価の数', `${num(s.ratings.count)}件`] },
+    { cells: ['満足度（5段階の平均）', ratingText(s.ratings.average)], emphasis: true },
+  ]);
+  paragraph(doc, '対象期間に送信された回答（すべてのアンケート）。満足度は5段階評価（1〜5）の設問への回答の平均で、評価の数はその回答の数。', { size: 8, color: GREY });
+}
+
 function notYetSection(doc: Doc, title: string, n: number): void {
   heading(doc, `${n}. ${title}`, 60);
   paragraph(doc, `${NOT_YET_AVAILABLE}。この項目の数値はありません。`);
@@ -174,8 +202,8 @@ export function reportPdf(data: ReportData): Promise<Buffer> {
   channelSection(doc, data, n++);
   registrationSection(doc, data, n++);
   notYetSection(doc, '備品の貸出と破損', n++);
-  notYetSection(doc, '意見箱（ご意見の受付と回答）', n++);
-  notYetSection(doc, 'アンケート', n++);
+  opinionSection(doc, data, n++);
+  surveySection(doc, data, n++);
   doc.font(FONT);
   footers(doc, `${data.center} ${REPORT_TITLE} ${data.names.wareki}（${data.names.seireki}）`);
   return toBuffer(doc);

@@ -2,9 +2,9 @@
  * The one query layer of reports and documents: the monthly and fiscal reports (PDF, CSVs), the
  * managers' list of months, permits and receipts read their rows here and nowhere else.
  */
-import { and, asc, eq, gte, lt, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, lt, lte, or, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.js';
-import { accounts, bookings, groups, payments, registrations, spaceBlocks, spaces } from '../../db/schema.js';
+import { accounts, bookings, groups, opinions, payments, registrations, spaceBlocks, spaces, surveyAnswers, surveyResponses } from '../../db/schema.js';
 
 /** Paid so far: payments less refunds and voids, whenever they were made. */
 const paidSql = sql<number>`coalesce((SELECT sum(CASE WHEN p.kind = 'payment' THEN p.amount_yen ELSE -p.amount_yen END) FROM payments p WHERE p.booking_id = ${bookings.id}), 0)`;
@@ -47,6 +47,30 @@ export function blocksOverlapping(db: Tx, fromIso: string, toIso: string) {
   return db.select({ spaceSlug: spaces.slug, startAt: spaceBlocks.startAt, endAt: spaceBlocks.endAt })
     .from(spaceBlocks).innerJoin(spaces, eq(spaces.id, spaceBlocks.spaceId))
     .where(and(lt(spaceBlocks.startAt, toIso), sql`${spaceBlocks.endAt} > ${fromIso}`)).all();
+}
+
+/**
+ * Opinions received, or published, in [fromIso, toIso): their category, status, whether they carry
+ * an answer, and when they were received and published. No text and no contact details.
+ */
+export function opinionsBetween(db: Tx, fromIso: string, toIso: string) {
+  return db.select({
+    category: opinions.category, status: opinions.status, hasAnswer: sql<number>`${opinions.answer} IS NOT NULL`,
+    createdAt: opinions.createdAt, publishedAt: opinions.publishedAt,
+  }).from(opinions)
+    .where(or(and(gte(opinions.createdAt, fromIso), lt(opinions.createdAt, toIso)), and(gte(opinions.publishedAt, fromIso), lt(opinions.publishedAt, toIso))))
+    .orderBy(asc(opinions.id)).all();
+}
+
+/** Survey responses submitted in [fromIso, toIso), any survey, each with the sum and number of its rating answers (1–5). */
+export function surveyResponsesBetween(db: Tx, fromIso: string, toIso: string) {
+  return db.select({
+    submittedAt: surveyResponses.submittedAt,
+    ratingSum: sql<number>`coalesce(sum(${surveyAnswers.rating}), 0)`,
+    ratingCount: sql<number>`count(${surveyAnswers.rating})`,
+  }).from(surveyResponses).leftJoin(surveyAnswers, eq(surveyAnswers.responseId, surveyResponses.id))
+    .where(and(gte(surveyResponses.submittedAt, fromIso), lt(surveyResponses.submittedAt, toIso)))
+    .groupBy(surveyResponses.id).orderBy(asc(surveyResponses.id)).all();
 }
 
 /** Months of use that have bookings, with their count (every status), newest first. */

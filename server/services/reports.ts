@@ -10,7 +10,9 @@ import { computeReport, type ReportBooking, type ReportData } from '../reports/f
 import { CENTER_NAME } from '../reports/labels.js';
 import { fiscalPeriod, InvalidPeriodError, monthPeriod, periodKey, periodNames, type ReportPeriod } from '../reports/period.js';
 import { REPORT_TITLE, reportPdf } from '../reports/report-pdf.js';
-import { blocksOverlapping, bookingsUsedBetween, monthsWithBookings, paymentsBetween, registrationsBefore, type BookingReportRow } from '../repositories/reports.js';
+import {
+  blocksOverlapping, bookingsUsedBetween, monthsWithBookings, opinionsBetween, paymentsBetween, registrationsBefore, surveyResponsesBetween, type BookingReportRow,
+} from '../repositories/reports.js';
 import { requireManager, type Actor, type Deps } from './context.js';
 
 /** A document ready to send or write: its bytes, its type, and a Japanese name with an ASCII fallback. */
@@ -67,6 +69,11 @@ export function loadReport(deps: Deps, period: ReportPeriod): ReportData {
         groupId: r.groupId, kind: r.kind, status: r.status, validUntil: r.validUntil,
         submittedOn: tokyoIso(r.submittedAt).slice(0, 10), decidedOn: r.decidedAt === null ? null : tokyoIso(r.decidedAt).slice(0, 10),
       })),
+      opinions: opinionsBetween(tx, fromIso, toIso).map((o) => ({
+        category: o.category, status: o.status, hasAnswer: Boolean(o.hasAnswer),
+        receivedOn: tokyoIso(o.createdAt).slice(0, 10), publishedOn: o.publishedAt === null ? null : tokyoIso(o.publishedAt).slice(0, 10),
+      })),
+      surveyResponses: surveyResponsesBetween(tx, fromIso, toIso).map((r) => ({ submittedOn: tokyoIso(r.submittedAt).slice(0, 10), ratingSum: r.ratingSum, ratingCount: r.ratingCount })),
       bands: reference.rules().bands,
     });
   }, { behavior: 'deferred' });

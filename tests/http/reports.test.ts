@@ -227,3 +227,151 @@ describe('the report, its CSVs and the database agree (seeded demo)', () => {
     expect(figure('利用登録', '登録団体数', `${MONTH}-30時点`)).toBe(groups);
   });
 });
+
+// The opinion box and the surveys, made through the API and the services, land in the month of
+// their Tokyo date: just after midnight on the 1st is still the last month in UTC.
+describe('the report\'s opinions and surveys agree with the database', () => {
+  let t: TestApp;
+  let manager: string;
+  let staff: string;
+  let monthPdf: string;
+  let monthRows: string[][];
+  let fiscalRows: string[][];
+
+  const rowsOf = (sql: string, ...p: unknown[]) => t.db.$client.prepare(sql).all(...p) as Record<string, number | string | null>[];
+  const oneOf = <T>(sql: string, ...p: unknown[]) => t.db.$client.prepare(sql).get(...p) as T;
+  const value = (rows: string[][], section: string, item: string, detail: string) => {
+    const row = rows.find((r) => r[0] === section && r[1] === item && r[2] === detail);
+    if (!row) throw new Error(`no summary row ${section}/${item}/${detail}`);
+    return row[3] === '' ? null : Number(row[3]);
+  };
+
+  let address = 0;
+  async function opinion(at: string, category: string): Promise<number> {
+    t.clock.set(at);
+    const res = await call(t, 'POST', '/api/v1/opinions', { body: { category, body: `${category}についての意見` }, remoteAddress: `10.0.0.${++address}` });
+    expect(res.statusCode, res.body).toBe(201);
+    return res.json().id;
+  }
+  async function publish(at: string, id: number) {
+    t.clock.set(at);
+    manager = await t.login('manager@example.jp'); // sessions end: log in at the time of the act
+    const res = await call(t, 'POST', `/api/v1/opinions/${id}/answer`, { cookie: manager, body: { answer: 'ご意見ありがとうございます。', publish: true } });
+    expect(res.statusCode, res.body).toBe(200);
+  }
+
+  beforeEach(async () => {
+    t = await makeTestApp('2026-10-01T09:00');
+    const boss = await user(t, 'manager', 'manager@example.jp');
+    manager = boss.cookie;
+    await t.account('staff', 'staff@example.jp');
+
+    const a = await opinion('2026-10-31T23:50', 'facility'); // October's; its answer is published in November
+    await opinion('2026-11-01T00:10', 'facility'); // November's (still October in UTC), not answered
+    const c = await opinion('2026-11-10T10:00', 'staff');
+    const d = await opinion('2026-11-10T11:00', 'booking');
+    const e = await opinion('2026-11-10T12:00', 'other');
+    await opinion('2026-11-30T23:55', 'events');
+    await opinion('2026-12-01T00:05', 'other'); // December's (still November in UTC)
+    await publish('2026-11-02T10:00', a);
+    await publish('2026-11-11T10:00', c);
+    staff = await t.login('staff@example.jp');
+    expect((await call(t, 'POST', `/api/v1/opinions/${c}/status`, { cookie: staff, body: { status: 'closed' } })).statusCode).toBe(200); // closed, with its answer
+    expect((await call(t, 'POST', `/api/v1/opinions/${d}/answer`, { cookie: staff, body: { answer: '確認中です。' } })).statusCode).toBe(200); // a draft only
+    expect((await call(t, 'POST', `/api/v1/opinions/${e}/status`, { cookie: staff, body: { status: 'closed' } })).statusCode).toBe(200); // closed, no answer
+
+    const surveys = t.app.services.surveys;
+    t.clock.set('2026-10-01T09:00');
+    const actor = { id: boss.id, role: 'manager' as const, name: '管理者', groupId: null, isRepresentative: false };
+    const { id } = surveys.create(actor, {
+      title: '利用者アンケート', opensAt: '2026-10-01T09:00', closesAt: '2026-12-31T22:00',
+      questions: [{ kind: 'rating', prompt: '満足度は？' }, { kind: 'rating', prompt: '職員の対応は？' }, { kind: 'text', prompt: 'ご意見' }],
+    });
+    const { slug, questions } = surveys.get(actor, id);
+    const [q1, q2, q3] = questions.map((q) => String(q.id));
+    const respond = (at: string, answers: Record<string, string>) => {
+      t.clock.set(at);
+      surveys.answer(slug, { answers });
+    };
+    respond('2026-10-31T23:50', { [q1!]: '1' });
+    respond('2026-11-01T00:10', { [q1!]: '5', [q2!]: '4' });
+    respond('2026-11-15T14:00', { [q1!]: '3', [q3!]: 'よかったです' });
+    respond('2026-11-20T14:00', { [q3!]: '評価はしません' }); // a response with no rating
+    respond('2026-12-01T00:05', { [q1!]: '2' });
+
+    t.clock.set('2026-12-05T10:00');
+    manager = await t.login('manager@example.jp');
+    monthPdf = await pdfText((await call(t, 'GET', '/reports/monthly/2026-11.pdf', { cookie: manager })).rawPayload);
+    monthRows = csvRows(await call(t, 'GET', '/reports/monthly/2026-11.summary.csv', { cookie: manager }));
+    fiscalRows = csvRows(await call(t, 'GET', '/reports/fiscal/2026.summary.csv', { cookie: manager }));
+  });
+  afterEach(() => t.close());
+
+  it('counts the month\'s opinions by category, those answered, and the answers published', () => {
+    const byCategory = rowsOf(
+      `SELECT category, count(*) AS received, sum(status IN ('answered', 'closed') AND answer IS NOT NULL) AS answered
+       FROM opinions WHERE date(created_at, '+9 hours') BETWEEN '2026-11-01' AND '2026-11-30' GROUP BY category`);
+    const published = oneOf<{ n: number }>(`SELECT count(*) AS n FROM opinions WHERE date(published_at, '+9 hours') BETWEEN '2026-11-01' AND '2026-11-30'`).n;
+    const received = byCategory.reduce((s, r) => s + Number(r.received), 0);
+    const answered = byCategory.reduce((s, r) => s + Number(r.answered), 0);
+    expect([received, answered, published]).toEqual([5, 1, 2]);
+
+    const labels: Record<string, string> = { facility: '施設・設備', booking: '予約', staff: '職員の対応', events: '催し', other: 'その他' };
+    for (const [category, label] of Object.entries(labels)) {
+      const sql = byCategory.find((r) => r.category === category) ?? { received: 0, answered: 0 };
+      expect(value(monthRows, '意見箱', label, '受付')).toBe(Number(sql.received));
+      expect(value(monthRows, '意見箱', label, 'うち回答済')).toBe(Number(sql.answered));
+      expect(monthPdf).toContain(`${label} ${num(Number(sql.received))}件 ${num(Number(sql.answered))}件 ${num(Number(sql.received) - Number(sql.answered))}件`);
+    }
+    expect(value(monthRows, '意見箱', '計', '受付')).toBe(received);
+    expect(value(monthRows, '意見箱', '計', 'うち回答済')).toBe(answered);
+    expect(value(monthRows, '意見箱', '回答の公開', '')).toBe(published);
+    expect(monthPdf).toContain(`計 ${received}件 ${answered}件 ${received - answered}件`);
+    expect(monthPdf).toContain(`回答を公開した意見 ${published}件`);
+  });
+
+  it('counts the month\'s survey responses and averages their ratings, as the survey service does', () => {
+    const sql = oneOf<{ responses: number }>(`SELECT count(*) AS responses FROM survey_responses WHERE date(submitted_at, '+9 hours') BETWEEN '2026-11-01' AND '2026-11-30'`);
+    const ratings = oneOf<{ count: number; average: number }>(
+      `SELECT count(a.rating) AS count, avg(a.rating) AS average FROM survey_answers a JOIN survey_responses r ON r.id = a.response_id
+       WHERE a.rating IS NOT NULL AND date(r.submitted_at, '+9 hours') BETWEEN '2026-11-01' AND '2026-11-30'`);
+    expect([sql.responses, ratings.count, ratings.average]).toEqual([3, 3, 4]);
+    expect(t.app.services.surveys.monthlySatisfaction('2026-11')).toEqual({ month: '2026-11', average: 4, count: 3 });
+    expect(value(monthRows, 'アンケート', '回答数', '')).toBe(sql.responses);
+    expect(value(monthRows, 'アンケート', '満足度', '評価の数')).toBe(ratings.count);
+    expect(value(monthRows, 'アンケート', '満足度', '平均')).toBe(ratings.average);
+    expect(monthPdf).toContain(`アンケートの回答数 ${sql.responses}件`);
+    expect(monthPdf).toContain(`満足度の評価の数 ${ratings.count}件`);
+    expect(monthPdf).toContain(`満足度（5段階の平均） ${ratings.average.toFixed(2)}`);
+    // Equipment loans still have no source: that section alone says so.
+    expect(monthPdf.match(/この機能はまだ稼働していません/g)).toHaveLength(1);
+  });
+
+  it('says 回答なし for a month without ratings', async () => {
+    const pdf = await pdfText((await call(t, 'GET', '/reports/monthly/2026-09.pdf', { cookie: manager })).rawPayload);
+    expect(pdf).toContain('満足度（5段階の平均） 回答なし');
+    expect(pdf).toContain('アンケートの回答数 0件');
+    const rows = csvRows(await call(t, 'GET', '/reports/monthly/2026-09.summary.csv', { cookie: manager }));
+    expect(rows).toContainEqual(['アンケート', '満足度', '平均', '', '点', '回答なし']);
+  });
+
+  it('sums the fiscal year over its months, the average weighted by the number of ratings', () => {
+    const months = ['2026-10', '2026-11', '2026-12'];
+    expect(months.map((m) => value(fiscalRows, '月別', m, '意見の受付'))).toEqual([1, 5, 1]);
+    expect(months.map((m) => value(fiscalRows, '月別', m, '満足度の評価の数'))).toEqual([1, 3, 1]);
+    expect(months.map((m) => value(fiscalRows, '月別', m, '満足度の平均'))).toEqual([1, 4, 2]);
+    expect(value(fiscalRows, '月別', '2027-01', '満足度の平均')).toBeNull();
+    const all = oneOf<{ received: number; answered: number; published: number }>(
+      `SELECT count(*) AS received, sum(status IN ('answered', 'closed') AND answer IS NOT NULL) AS answered, count(published_at) AS published FROM opinions`);
+    expect(value(fiscalRows, '意見箱', '計', '受付')).toBe(all.received);
+    expect(value(fiscalRows, '意見箱', '計', 'うち回答済')).toBe(all.answered);
+    expect(value(fiscalRows, '意見箱', '回答の公開', '')).toBe(all.published);
+    const ratings = oneOf<{ responses: number; count: number; average: number }>(
+      `SELECT count(DISTINCT r.id) AS responses, count(a.rating) AS count, avg(a.rating) AS average FROM survey_responses r LEFT JOIN survey_answers a ON a.response_id = r.id`);
+    expect(value(fiscalRows, 'アンケート', '回答数', '')).toBe(ratings.responses);
+    expect(value(fiscalRows, 'アンケート', '満足度', '評価の数')).toBe(ratings.count);
+    // (1 + 5 + 4 + 3 + 2) / 5 = 3, not the mean of the monthly averages (1 + 4 + 2) / 3.
+    expect(value(fiscalRows, 'アンケート', '満足度', '平均')).toBe(ratings.average);
+    expect(ratings.average).toBe(3);
+  });
+});

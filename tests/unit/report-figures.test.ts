@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { openingDay } from '../../server/domain/calendar.js';
 import { DEFAULT_RULES } from '../../server/domain/rules.js';
 import { addDays, at, daysBetween, toStored } from '../../server/domain/time.js';
-import { computeReport, registeredGroupsOn, type ReportBooking, type ReportInput, type ReportPayment, type ReportRegistration } from '../../server/reports/figures.js';
+import {
+  computeReport, ratingAverage, registeredGroupsOn, type ReportBooking, type ReportInput, type ReportOpinion, type ReportPayment, type ReportRegistration, type ReportSurveyResponse,
+} from '../../server/reports/figures.js';
 import { fiscalPeriod, monthPeriod, type ReportPeriod } from '../../server/reports/period.js';
 
 let nextId = 1;
@@ -20,12 +22,13 @@ function booking(useDate: string, start: string, end: string, extra: Partial<Rep
 const pay = (bookingId: number, date: string, amountYen: number, kind: ReportPayment['kind'] = 'payment'): ReportPayment =>
   ({ receiptNo: `R-${nextId++}`, bookingId, kind, amountYen, date });
 
-function input(period: ReportPeriod, rows: { bookings?: ReportBooking[]; payments?: ReportPayment[]; registrations?: ReportRegistration[] }): ReportInput {
+function input(period: ReportPeriod, rows: { bookings?: ReportBooking[]; payments?: ReportPayment[]; registrations?: ReportRegistration[]; opinions?: ReportOpinion[]; surveyResponses?: ReportSurveyResponse[] }): ReportInput {
   const days = Array.from({ length: daysBetween(period.from, period.to) + 1 }, (_, i) => openingDay(addDays(period.from, i), DEFAULT_RULES.calendar));
   return {
     period, generatedAt: '2026-12-05 10:00', center: '市民活動交流センター',
     spaces: [{ slug: 'small-1', name: '小会議室1', parts: [], seasonFrom: null, seasonTo: null }],
-    days, blocks: [], bookings: rows.bookings ?? [], payments: rows.payments ?? [], registrations: rows.registrations ?? [], bands: DEFAULT_RULES.bands,
+    days, blocks: [], bookings: rows.bookings ?? [], payments: rows.payments ?? [], registrations: rows.registrations ?? [],
+    opinions: rows.opinions ?? [], surveyResponses: rows.surveyResponses ?? [], bands: DEFAULT_RULES.bands,
   };
 }
 
@@ -114,10 +117,13 @@ describe('the figures of a month', () => {
     expect(r.money.exemptions).toEqual({ half: 1, full: 0, waivedYen: 600 });
   });
 
-  it('says the sources that do not exist yet are not available, with no number', () => {
+  it('says equipment, whose source does not exist yet, is not available, with no number', () => {
     expect(r.equipment).toEqual({ available: false });
-    expect(r.opinions).toEqual({ available: false });
-    expect(r.surveys).toEqual({ available: false });
+  });
+
+  it('has no opinions and no survey ratings when none came in', () => {
+    expect(r.opinions).toMatchObject({ received: 0, answered: 0, published: 0 });
+    expect(r.surveys).toEqual({ responses: 0, ratings: { count: 0, sum: 0, average: null } });
   });
 });
 
@@ -135,5 +141,65 @@ describe('registeredGroupsOn', () => {
     ['two groups, each counted once', [reg(1, {}), reg(2, {}), reg(2, { kind: 'renewal', submittedOn: '2027-03-02', decidedOn: '2027-03-03', validUntil: '2028-03-31' })], '2026-11-30', 2],
   ])('%s', (_name, registrations, date, n) => {
     expect(registeredGroupsOn(registrations as ReportRegistration[], date as string)).toBe(n);
+  });
+});
+
+describe('opinions and surveys', () => {
+  const opinion = (receivedOn: string, extra: Partial<ReportOpinion> = {}): ReportOpinion =>
+    ({ category: 'facility', status: 'new', hasAnswer: false, receivedOn, publishedOn: null, ...extra });
+  const response = (submittedOn: string, ratings: number[]): ReportSurveyResponse =>
+    ({ submittedOn, ratingSum: ratings.reduce((s, x) => s + x, 0), ratingCount: ratings.length });
+
+  const opinions = [
+    opinion('2026-10-31', { status: 'answered', hasAnswer: true, publishedOn: '2026-11-02' }), // October's, published in November
+    opinion('2026-11-01', { status: 'answered', hasAnswer: true, publishedOn: '2026-11-05' }),
+    opinion('2026-11-10', { category: 'staff', status: 'closed', hasAnswer: true, publishedOn: '2026-12-01' }),
+    opinion('2026-11-12', { category: 'staff', status: 'closed' }), // closed without an answer
+    opinion('2026-11-20', { category: 'other', status: 'in_review' }), // a draft is not an answer
+    opinion('2026-11-30', { category: 'booking' }),
+    opinion('2026-12-01', { category: 'booking' }),
+  ];
+  const surveyResponses = [
+    response('2026-10-31', [1]),
+    response('2026-11-01', [5, 4]),
+    response('2026-11-15', [3]),
+    response('2026-11-30', []), // a response with no rating question answered
+    response('2026-12-01', [2, 2, 2, 2]),
+  ];
+  const rows = { opinions, surveyResponses };
+
+  it('counts the month\'s opinions by category, the answered among them, and answers published in the month', () => {
+    const r = computeReport(input(monthPeriod('2026-11'), rows));
+    expect(r.opinions).toMatchObject({ received: 5, answered: 2, published: 2 });
+    expect(Object.fromEntries(r.opinions.categories.map((c) => [c.category, [c.received, c.answered]]))).toEqual({
+      facility: [1, 1], booking: [1, 0], staff: [2, 1], events: [0, 0], other: [1, 0],
+    });
+  });
+
+  it('counts the month\'s survey responses and averages their ratings', () => {
+    const r = computeReport(input(monthPeriod('2026-11'), rows));
+    expect(r.surveys).toEqual({ responses: 3, ratings: { count: 3, sum: 12, average: 4 } });
+    expect(computeReport(input(monthPeriod('2026-10'), rows)).surveys).toEqual({ responses: 1, ratings: { count: 1, sum: 1, average: 1 } });
+  });
+
+  it('has no average (回答なし) for a month without ratings, and rounds to two places', () => {
+    expect(computeReport(input(monthPeriod('2026-09'), rows)).surveys.ratings.average).toBeNull();
+    expect(ratingAverage(0, 0)).toBeNull();
+    expect(ratingAverage(13, 3)).toBe(4.33);
+    expect(ratingAverage(5, 3)).toBe(1.67);
+  });
+
+  it('the fiscal year sums its months, the average weighted by the number of ratings', () => {
+    const r = computeReport(input(fiscalPeriod(2026), rows));
+    const month = (m: string) => r.months.find((x) => x.month === m)!;
+    expect(month('2026-11')).toMatchObject({ opinionsReceived: 5, opinionsAnswered: 2, opinionsPublished: 2, surveyResponses: 3, ratingCount: 3, ratingAverage: 4 });
+    expect(month('2026-12')).toMatchObject({ opinionsReceived: 1, opinionsPublished: 1, surveyResponses: 1, ratingCount: 4, ratingAverage: 2 });
+    expect(month('2027-01')).toMatchObject({ opinionsReceived: 0, surveyResponses: 0, ratingCount: 0, ratingAverage: null });
+    expect(r.opinions.received).toBe(r.months.reduce((s, m) => s + m.opinionsReceived, 0));
+    expect(r.opinions.answered).toBe(r.months.reduce((s, m) => s + m.opinionsAnswered, 0));
+    expect(r.opinions.published).toBe(r.months.reduce((s, m) => s + m.opinionsPublished, 0));
+    expect(r.surveys.responses).toBe(r.months.reduce((s, m) => s + m.surveyResponses, 0));
+    // (1 + 12 + 8) / 8, not the mean of the monthly averages (1 + 4 + 2) / 3.
+    expect(r.surveys.ratings).toEqual({ count: 8, sum: 21, average: 2.63 });
   });
 });
