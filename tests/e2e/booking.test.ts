@@ -2,40 +2,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { groups } from '../../db/schema.js';
 import { PASSWORD } from '../support/app.js';
-import { expectNoAxeViolations, screenshot, startBrowserEnv, type BrowserEnv } from './support.js';
+import { startBrowserEnv, type BrowserEnv, atWidths, check, mainText as main, focusedId, logIn } from './support.js';
 
 // The clock: Tuesday 2026-12-01 10:00 in Tokyo (heating season: small-1 costs ¥480 for two
 // morning hours at the general rate, ¥240 at the registered rate).
 const NOW = '2026-12-01T10:00';
 
-/** Checks the page with axe, then saves it as a screenshot to look at. */
-async function check(page: Page, name?: string): Promise<void> {
-  await expectNoAxeViolations(page);
-  if (name) await screenshot(page, name);
-}
 
 /** The same page on a phone (390px) and a desk tablet (800px), then back to the desktop size. */
-async function smallScreens(page: Page, name: string): Promise<void> {
-  const size = page.viewportSize();
-  for (const width of [390, 800]) {
-    await page.setViewportSize({ width, height: 900 });
-    await expectNoAxeViolations(page);
-    await screenshot(page, `${name}-${width}`);
-  }
-  if (size) await page.setViewportSize(size);
-}
+const smallScreens = (page: Page, name: string) => atWidths(page, name, [390, 800]);
 
-const main = (page: Page) => page.locator('main').innerText();
-const focusedId = (page: Page) => page.evaluate('document.activeElement && document.activeElement.id');
 
-async function logIn(env: BrowserEnv, email: string): Promise<void> {
-  const { page, base } = env;
-  await page.goto(base + '/login');
-  await page.fill('#field-email', email);
-  await page.fill('#field-password', PASSWORD);
-  await page.click('main button[type="submit"]');
-  await page.waitForURL(base + '/');
-}
 
 function bookingRows(env: BrowserEnv) {
   return env.t.db.$client.prepare('SELECT id, use_date, start_at, status, series_id FROM bookings ORDER BY start_at').all() as

@@ -1,37 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { PASSWORD } from '../support/app.js';
-import { expectNoAxeViolations, screenshot, startBrowserEnv, type BrowserEnv } from './support.js';
+import { screenshot, startBrowserEnv, type BrowserEnv, check, mainText as main, focusedId, logIn, atWidths } from './support.js';
 
 // The clock: Tuesday 2026-12-01 10:00 in Tokyo. small-1 for two morning hours costs ¥480 at the
 // general rate in the heating season.
 const NOW = '2026-12-01T10:00';
 
-async function check(page: Page, name: string): Promise<void> {
-  await expectNoAxeViolations(page);
-  await screenshot(page, name);
-}
-
 /** The same page on the desk's tablet (800px), then back to the desktop size. */
-async function tablet(page: Page, name: string): Promise<void> {
-  const size = page.viewportSize();
-  await page.setViewportSize({ width: 800, height: 1000 });
-  await expectNoAxeViolations(page);
-  await screenshot(page, `${name}-800`);
-  if (size) await page.setViewportSize(size);
-}
+const tablet = (page: Page, name: string) => atWidths(page, name, [800], 1000);
 
-const main = (page: Page) => page.locator('main').innerText();
-const focusedId = (page: Page) => page.evaluate('document.activeElement && document.activeElement.id');
 
-async function logIn(env: BrowserEnv, email: string): Promise<void> {
-  const { page, base } = env;
-  await page.goto(base + '/login');
-  await page.fill('#field-email', email);
-  await page.fill('#field-password', PASSWORD);
-  await page.click('main button[type="submit"]');
-  await page.waitForURL(base + '/');
-}
+
+
 
 function paymentRows(env: BrowserEnv) {
   return env.t.db.$client.prepare('SELECT id, booking_id, receipt_no, kind, amount_yen, voids_payment_id FROM payments ORDER BY id').all() as

@@ -1,35 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { PASSWORD } from '../support/app.js';
-import { expectNoAxeViolations, screenshot, startBrowserEnv, type BrowserEnv } from './support.js';
+import { startBrowserEnv, type BrowserEnv, check, mainText as main, logIn, atWidths } from './support.js';
 
 // The clock: Tuesday 2026-12-01 10:00 in Tokyo. small-1 for two morning hours costs ¥480 at the
 // general rate in the heating season (¥200 an hour); at ¥300 an hour it would be ¥720.
 const NOW = '2026-12-01T10:00';
 
-async function check(page: Page, name: string): Promise<void> {
-  await expectNoAxeViolations(page);
-  await screenshot(page, name);
-}
+/** The same page on the desk's tablet (800px), then back to the desktop size. */
+const tablet = (page: Page, name: string) => atWidths(page, name, [800], 1000);
 
-async function tablet(page: Page, name: string): Promise<void> {
-  const size = page.viewportSize();
-  await page.setViewportSize({ width: 800, height: 1000 });
-  await expectNoAxeViolations(page);
-  await screenshot(page, `${name}-800`);
-  if (size) await page.setViewportSize(size);
-}
 
-const main = (page: Page) => page.locator('main').innerText();
 
-async function logIn(env: BrowserEnv, email: string): Promise<void> {
-  const { page, base } = env;
-  await page.goto(base + '/login');
-  await page.fill('#field-email', email);
-  await page.fill('#field-password', PASSWORD);
-  await page.click('main button[type="submit"]');
-  await page.waitForURL(base + '/');
-}
+
 
 /** Books through the API as the manager, for a walk-in or a group: the scene a test starts from. */
 async function book(env: BrowserEnv, cookie: string, start: string, end: string, extra: Record<string, unknown>): Promise<{ id: number; totalYen: number }> {

@@ -1,29 +1,13 @@
 /// <reference lib="dom" />
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { PASSWORD } from '../support/app.js';
-import { expectNoAxeViolations, screenshot, startBrowserEnv, type BrowserEnv } from './support.js';
+import { startBrowserEnv, type BrowserEnv, check, mainText as main, focusedId, logIn } from './support.js';
 
 // The clock: Tuesday 2026-12-01 10:00 in Tokyo (a survey opened at 09:00 today is open).
 const NOW = '2026-12-01T10:00';
 
-/** Checks the page with axe, then saves it as a screenshot to look at. */
-async function check(page: Page, name: string): Promise<void> {
-  await expectNoAxeViolations(page);
-  await screenshot(page, name);
-}
 
-const main = (page: Page) => page.locator('main').innerText();
-const focusedId = (page: Page) => page.evaluate('document.activeElement && document.activeElement.id');
 
-async function logIn(env: BrowserEnv, email: string): Promise<void> {
-  const { page, base } = env;
-  await page.goto(base + '/login');
-  await page.fill('#field-email', email);
-  await page.fill('#field-password', PASSWORD);
-  await page.click('main button[type="submit"]');
-  await page.waitForURL(base + '/');
-}
 
 describe('the opinion box and surveys in a real browser', () => {
   let env: BrowserEnv;

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { expect } from 'vitest';
-import { makeTestApp, type TestApp } from '../support/app.js';
+import { makeTestApp, PASSWORD, type TestApp } from '../support/app.js';
 
 const require = createRequire(import.meta.url);
 const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -58,4 +58,37 @@ export async function expectNoAxeViolations(page: Page): Promise<void> {
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+/** Checks the page with axe, then saves it as a screenshot to look at. */
+export async function check(page: Page, name?: string): Promise<void> {
+  await expectNoAxeViolations(page);
+  if (name) await screenshot(page, name);
+}
+
+/** The same page at other widths (a phone is 390, the desk's tablet 800), then back to the size it had. */
+export async function atWidths(page: Page, name: string, widths: readonly number[], height = 900): Promise<void> {
+  const size = page.viewportSize();
+  for (const width of widths) {
+    await page.setViewportSize({ width, height });
+    await expectNoAxeViolations(page);
+    await screenshot(page, `${name}-${width}`);
+  }
+  if (size) await page.setViewportSize(size);
+}
+
+/** The text of the page's `<main>`. */
+export const mainText = (page: Page) => page.locator('main').innerText();
+
+/** The id of the focused element (keyboard tests). */
+export const focusedId = (page: Page) => page.evaluate('document.activeElement && document.activeElement.id');
+
+/** Logs in through the login page, as a person would. */
+export async function logIn(env: BrowserEnv, email: string): Promise<void> {
+  const { page, base } = env;
+  await page.goto(base + '/login');
+  await page.fill('#field-email', email);
+  await page.fill('#field-password', PASSWORD);
+  await page.click('main button[type="submit"]');
+  await page.waitForURL(base + '/');
 }
