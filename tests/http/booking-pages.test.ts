@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { LightMyRequestResponse } from 'fastify';
 import { groups } from '../../db/schema.js';
 import { count, makeTestApp, PASSWORD, type TestApp } from '../support/app.js';
+import { openForm, postForm } from '../support/forms.js';
 
 // The clock: Tuesday 2026-12-01 10:00 in Tokyo. Individuals may book up to March 2027, registered
 // groups up to June 2027. December is in the heating season: small-1 for two morning hours costs
@@ -20,22 +21,6 @@ async function app(nowIso = '2026-12-01T10:00'): Promise<TestApp> {
 
 function cookieValue(res: LightMyRequestResponse, name: string): string | undefined {
   return res.cookies.find((c) => c.name === name)?.value;
-}
-
-/** Opens a page with a form as a browser would: the CSRF cookie it sets and the token in its form. */
-async function openForm(a: TestApp, url: string, cookie = ''): Promise<{ token: string; cookie: string; res: LightMyRequestResponse }> {
-  const res = await a.app.inject({ url, headers: cookie ? { cookie } : {} });
-  const token = /name="_csrf" value="([^"]+)"/.exec(res.body)?.[1];
-  if (!token) throw new Error(`no _csrf field on ${url} (${res.statusCode})`);
-  const csrfCookie = cookieValue(res, 'hiroba_csrf');
-  return { token, res, cookie: [cookie, csrfCookie ? `hiroba_csrf=${csrfCookie}` : ''].filter(Boolean).join('; ') };
-}
-
-function postForm(a: TestApp, url: string, fields: Record<string, string>, cookie: string) {
-  return a.app.inject({
-    method: 'POST', url, payload: new URLSearchParams(fields).toString(),
-    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
-  });
 }
 
 const get = (a: TestApp, url: string, cookie: string) => a.app.inject({ url, headers: { cookie } });

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { LightMyRequestResponse } from 'fastify';
 import { count, makeTestApp, type TestApp } from '../support/app.js';
 import { auditActions, body, bookingRow, call, makeGroup, user } from './helpers.js';
+import { openForm, postForm } from '../support/forms.js';
 
 // The clock: Tuesday 2026-12-01 10:00 in Tokyo. small-1 for two morning hours costs ¥480 at the
 // general rate in the heating season, ¥240 at the registered rate.
@@ -15,19 +16,6 @@ afterEach(async () => {
 async function app(nowIso = '2026-12-01T10:00'): Promise<TestApp> {
   t = await makeTestApp(nowIso, { sessionHours: 24 * 30 });
   return t;
-}
-
-/** Opens a page as a browser would: the CSRF cookie it sets and the token in its forms. */
-async function openForm(a: TestApp, url: string, cookie: string): Promise<{ token: string; cookie: string; res: LightMyRequestResponse }> {
-  const res = await a.app.inject({ url, headers: { cookie } });
-  const token = /name="_csrf" value="([^"]+)"/.exec(res.body)?.[1];
-  if (!token) throw new Error(`no _csrf field on ${url} (${res.statusCode})`);
-  const csrf = res.cookies.find((c) => c.name === 'hiroba_csrf')?.value;
-  return { token, res, cookie: [cookie, csrf ? `hiroba_csrf=${csrf}` : ''].filter(Boolean).join('; ') };
-}
-
-function postForm(a: TestApp, url: string, fields: Record<string, string>, cookie: string) {
-  return a.app.inject({ method: 'POST', url, payload: new URLSearchParams(fields).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded', cookie } });
 }
 
 const get = (a: TestApp, url: string, cookie: string) => a.app.inject({ url, headers: { cookie } });

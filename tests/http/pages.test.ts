@@ -3,6 +3,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { count, makeTestApp, PASSWORD, type TestApp } from '../support/app.js';
 import { spaceBlocks, spaces } from '../../db/schema.js';
 import { at, toStored } from '../../server/domain/time.js';
+import { openForm, postForm } from '../support/forms.js';
 
 let t: TestApp | undefined;
 afterEach(async () => {
@@ -40,23 +41,7 @@ function setCookieHeader(res: LightMyRequestResponse, name: string): string {
   return all.find((h) => h.startsWith(`${name}=`)) ?? '';
 }
 
-/** Opens a page with a form as a browser would: the CSRF cookie it sets and the token in its form. */
-async function openForm(a: TestApp, url: string, cookie = ''): Promise<{ token: string; cookie: string }> {
-  const res = await a.app.inject({ url, headers: cookie ? { cookie } : {} });
-  const token = /name="_csrf" value="([^"]+)"/.exec(res.body)?.[1];
-  if (!token) throw new Error(`no _csrf field on ${url}`);
-  const csrfCookie = cookieValue(res, 'hiroba_csrf');
-  return { token, cookie: [cookie, csrfCookie ? `hiroba_csrf=${csrfCookie}` : ''].filter(Boolean).join('; ') };
-}
-
 const openLoginForm = (a: TestApp) => openForm(a, '/login');
-
-function postForm(a: TestApp, url: string, fields: Record<string, string>, cookie: string) {
-  return a.app.inject({
-    method: 'POST', url, payload: new URLSearchParams(fields).toString(),
-    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
-  });
-}
 
 describe('the home page', () => {
   it('shows today in Japanese: the hours and every space with its capacity and rates', async () => {

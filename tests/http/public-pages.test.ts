@@ -3,6 +3,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { count, makeTestApp, type TestApp } from '../support/app.js';
 import { addDays } from '../../server/domain/time.js';
 import { call, makeGroup, user } from './helpers.js';
+import { openForm, postForm } from '../support/forms.js';
 
 // The default clock: Tuesday 2026-12-01 10:00 in Tokyo. December 2026: the 2nd and 4th Mondays
 // (12/14, 12/28) are regular closing days, 12/29–1/3 the year-end closure; heating season.
@@ -84,22 +85,6 @@ async function book(a: TestApp, space: string, start: string, end: string): Prom
 
 function cookieValue(res: LightMyRequestResponse, name: string): string | undefined {
   return res.cookies.find((c) => c.name === name)?.value;
-}
-
-/** Opens a page with a form as a browser would: the CSRF cookie it sets and the token in its form. */
-async function openForm(a: TestApp, url: string, cookie = ''): Promise<{ token: string; cookie: string }> {
-  const res = await get(a, url, cookie);
-  const token = /name="_csrf" value="([^"]+)"/.exec(res.body)?.[1];
-  if (!token) throw new Error(`no _csrf field on ${url} (${res.statusCode})`);
-  const csrfCookie = cookieValue(res, 'hiroba_csrf');
-  return { token, cookie: [cookie, csrfCookie ? `hiroba_csrf=${csrfCookie}` : ''].filter(Boolean).join('; ') };
-}
-
-function postForm(a: TestApp, url: string, fields: Record<string, string>, cookie: string) {
-  return a.app.inject({
-    method: 'POST', url, payload: new URLSearchParams(fields).toString(),
-    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
-  });
 }
 
 describe('a space page', () => {

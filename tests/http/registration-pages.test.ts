@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LightMyRequestResponse } from 'fastify';
 import { count, makeTestApp, PASSWORD, type TestApp } from '../support/app.js';
+import { openForm, postForm } from '../support/forms.js';
 
 const REP_PASSWORD = 'hanako-secret-1';
 
@@ -17,22 +18,6 @@ async function app(nowIso = '2026-12-01T10:00'): Promise<TestApp> {
 
 function cookieValue(res: LightMyRequestResponse, name: string): string | undefined {
   return res.cookies.find((c) => c.name === name)?.value;
-}
-
-/** Opens a page with a form as a browser would: the CSRF cookie it sets and the token in its form. */
-async function openForm(a: TestApp, url: string, cookie = ''): Promise<{ token: string; cookie: string; page: LightMyRequestResponse }> {
-  const page = await a.app.inject({ url, headers: cookie ? { cookie } : {} });
-  const token = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1];
-  if (!token) throw new Error(`no _csrf field on ${url} (${page.statusCode})`);
-  const csrf = cookieValue(page, 'hiroba_csrf');
-  return { token, cookie: [cookie, csrf ? `hiroba_csrf=${csrf}` : ''].filter(Boolean).join('; '), page };
-}
-
-function postForm(a: TestApp, url: string, fields: Record<string, string>, cookie: string) {
-  return a.app.inject({
-    method: 'POST', url, payload: new URLSearchParams(fields).toString(),
-    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
-  });
 }
 
 /** Opens `formUrl`, then posts `fields` with its CSRF token to `action`. */

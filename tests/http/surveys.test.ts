@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LightMyRequestResponse } from 'fastify';
 import { count, makeTestApp, type TestApp } from '../support/app.js';
+import { openForm } from '../support/forms.js';
 
 let t: TestApp | undefined;
 afterEach(async () => {
@@ -9,14 +10,6 @@ afterEach(async () => {
 });
 
 const cookieValue = (res: LightMyRequestResponse, name: string) => res.cookies.find((c) => c.name === name)?.value;
-
-async function openForm(a: TestApp, url: string, cookie = '') {
-  const page = await a.app.inject({ url, headers: cookie ? { cookie } : {} });
-  const token = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1];
-  if (!token) throw new Error(`no _csrf field on ${url} (${page.statusCode})`);
-  const csrf = cookieValue(page, 'hiroba_csrf');
-  return { token, cookie: [cookie, csrf ? `hiroba_csrf=${csrf}` : ''].filter(Boolean).join('; '), page };
-}
 
 async function submit(a: TestApp, formUrl: string, action: string, fields: [string, string][], cookie = '') {
   const form = await openForm(a, formUrl, cookie);
