@@ -319,3 +319,119 @@ export const surveyAnswers = sqliteTable('survey_answers', {
   choicesJson: text('choices_json'),
   text: text('text'),
 }, (t) => [index('survey_answers_question').on(t.questionId), check('survey_answers_rating', sql`${t.rating} IS NULL OR ${t.rating} BETWEEN 1 AND 5`)]);
+
+/** An equipment type the center lends (DESIGN.md, Equipment loans): a per-use fee and what one unit costs to replace. */
+export const equipmentTypes = sqliteTable('equipment_types', {
+  id: integer('id').primaryKey(),
+  slug: text('slug').notNull().unique(),
+  name: text('name').notNull(),
+  nameEn: text('name_en').notNull(),
+  feeYen: integer('fee_yen').notNull(),
+  replacementYen: integer('replacement_yen').notNull(),
+  /** Only lent with a booking of the hall (piano, stage set). */
+  hallOnly: integer('hall_only', { mode: 'boolean' }).notNull().default(false),
+  /** Prefix of the asset tags of this type's units ("PJ" → PJ-01). */
+  tagPrefix: text('tag_prefix').notNull(),
+  sortOrder: integer('sort_order').notNull().default(0),
+}, (t) => [
+  check('equipment_types_fee', sql`${t.feeYen} >= 0`),
+  check('equipment_types_replacement', sql`${t.replacementYen} >= 0`),
+]);
+
+/**
+ * One tagged unit. Available and on-loan units are the pool that loans are counted against; a unit
+ * in repair, lost or retired is out of it until a manager returns it.
+ */
+export const equipmentUnits = sqliteTable('equipment_units', {
+  id: integer('id').primaryKey(),
+  typeId: integer('type_id').notNull().references(() => equipmentTypes.id),
+  tag: text('tag').notNull().unique(),
+  state: text('state', { enum: ['available', 'on_loan', 'in_repair', 'lost', 'retired'] }).notNull(),
+  note: text('note'),
+  createdAt: createdAt(),
+  updatedAt: text('updated_at').notNull(),
+}, (t) => [index('equipment_units_type').on(t.typeId, t.state)]);
+
+/**
+ * A reservation of equipment for an interval: with a booking (same interval, made in the same
+ * transaction) or a take-out of at most 7 days by a registered group. Quantities are per type in
+ * `loan_items`; the tagged units are chosen at check-out (`loan_units`).
+ */
+export const loans = sqliteTable('loans', {
+  id: integer('id').primaryKey(),
+  kind: text('kind', { enum: ['booking', 'takeout'] }).notNull(),
+  bookingId: integer('booking_id').references(() => bookings.id),
+  /** The borrower: a group, an individual account, or (a walk-in's booking) neither. */
+  groupId: integer('group_id').references(() => groups.id),
+  accountId: integer('account_id').references(() => accounts.id),
+  startAt: text('start_at').notNull(),
+  endAt: text('end_at').notNull(),
+  status: text('status', { enum: ['reserved', 'checked_out', 'returned', 'cancelled'] }).notNull(),
+  /** Set when a damaged or lost unit leaves the pool and this future loan can no longer be covered in full. */
+  needsAttention: text('needs_attention'),
+  checkedOutAt: text('checked_out_at'),
+  checkedOutBy: integer('checked_out_by').references(() => accounts.id),
+  /** The person who took the units away (a name written at the desk). */
+  pickedUpBy: text('picked_up_by'),
+  returnedAt: text('returned_at'),
+  returnedBy: integer('returned_by').references(() => accounts.id),
+  cancelledAt: text('cancelled_at'),
+  madeBy: integer('made_by').references(() => accounts.id),
+  createdAt: createdAt(),
+  updatedAt: text('updated_at').notNull(),
+}, (t) => [
+  index('loans_start').on(t.startAt),
+  index('loans_booking').on(t.bookingId),
+  index('loans_group').on(t.groupId),
+  index('loans_status').on(t.status, t.endAt),
+  check('loans_interval', sql`${t.endAt} > ${t.startAt}`),
+  check('loans_booking_kind', sql`(${t.kind} = 'booking') = (${t.bookingId} IS NOT NULL)`),
+]);
+
+export const loanItems = sqliteTable('loan_items', {
+  loanId: integer('loan_id').notNull().references(() => loans.id),
+  typeId: integer('type_id').notNull().references(() => equipmentTypes.id),
+  quantity: integer('quantity').notNull(),
+}, (t) => [primaryKey({ columns: [t.loanId, t.typeId] }), index('loan_items_type').on(t.typeId), check('loan_items_quantity', sql`${t.quantity} >= 1`)]);
+
+/** The units handed out on a loan, and how each came back. */
+export const loanUnits = sqliteTable('loan_units', {
+  loanId: integer('loan_id').notNull().references(() => loans.id),
+  unitId: integer('unit_id').notNull().references(() => equipmentUnits.id),
+  checkedOutAt: text('checked_out_at').notNull(),
+  returnedAt: text('returned_at'),
+  condition: text('condition', { enum: ['ok', 'damaged', 'lost'] }),
+  note: text('note'),
+}, (t) => [primaryKey({ columns: [t.loanId, t.unitId] }), index('loan_units_unit').on(t.unitId)]);
+
+/**
+ * A damaged or lost unit's case. open → invoiced (assessed, borrower liable) → settled | waived;
+ * open → not_liable (normal wear, force majeure); open → waived. While open or invoiced the
+ * borrower cannot borrow.
+ */
+export const damageCases = sqliteTable('damage_cases', {
+  id: integer('id').primaryKey(),
+  unitId: integer('unit_id').notNull().references(() => equipmentUnits.id),
+  loanId: integer('loan_id').notNull().references(() => loans.id),
+  groupId: integer('group_id').references(() => groups.id),
+  accountId: integer('account_id').references(() => accounts.id),
+  kind: text('kind', { enum: ['damaged', 'lost'] }).notNull(),
+  status: text('status', { enum: ['open', 'invoiced', 'not_liable', 'settled', 'waived'] }).notNull(),
+  reportNote: text('report_note'),
+  costYen: integer('cost_yen'),
+  liable: integer('liable', { mode: 'boolean' }),
+  assessmentNote: text('assessment_note'),
+  invoiceNo: text('invoice_no').unique(),
+  waiveReason: text('waive_reason'),
+  openedAt: text('opened_at').notNull(),
+  openedBy: integer('opened_by').references(() => accounts.id),
+  assessedAt: text('assessed_at'),
+  assessedBy: integer('assessed_by').references(() => accounts.id),
+  closedAt: text('closed_at'),
+  closedBy: integer('closed_by').references(() => accounts.id),
+}, (t) => [
+  index('damage_cases_group').on(t.groupId, t.status),
+  index('damage_cases_account').on(t.accountId, t.status),
+  index('damage_cases_status').on(t.status, t.openedAt),
+  check('damage_cases_cost', sql`${t.costYen} IS NULL OR ${t.costYen} >= 0`),
+]);

@@ -8,6 +8,8 @@ import { recordAudit } from '../repositories/audit.js';
 import { insertPayment, nextPermitNo, nextReceiptNo, paidYen, updateBooking, type BookingRow } from '../repositories/bookings.js';
 import { checkCandidate, type Booker, type CheckEnv } from './booking-checks.js';
 import { CancelInput, ChangeInput, CheckInInput, ExemptionInput, PaymentInput } from './booking-input.js';
+import { equipmentShortages, resolveItems, shortageConflict } from './loan-core.js';
+import { itemsOfLoans, loansOfBooking } from '../repositories/loans.js';
 import { priceFromSnapshot, type BookingService, type PricingSnapshot } from './bookings.js';
 import type { BookingView } from './booking-view.js';
 import { isStaff, requireActor, requireStaff, type Actor, type Deps } from './context.js';
@@ -38,6 +40,17 @@ export function makeBookingLifeService(deps: Deps, bookings: BookingService) {
       ...(confirm ? { status: 'confirmed', deadlineAt: null, permitNo: b.permitNo ?? nextPermitNo(tx, `P${fiscalYear(tokyoDate(now))}-`) } : {}),
       updatedAt: toStored(now),
     });
+  }
+
+  /** A moved booking takes its equipment along: still free at the new time (its own loans aside) and hall-only items only in the hall. */
+  function checkEquipmentMove(tx: Tx, bookingId: number, spaceSlug: string, start: DateTime, end: DateTime, now: DateTime): void {
+    const live = loansOfBooking(tx, bookingId).filter((l) => l.status === 'reserved' || l.status === 'checked_out');
+    if (live.length === 0) return;
+    const wanted = new Map<string, number>();
+    for (const item of itemsOfLoans(tx, live.map((l) => l.id))) wanted.set(item.type, (wanted.get(item.type) ?? 0) + item.quantity);
+    const items = resolveItems(tx, [...wanted].map(([type, quantity]) => ({ type, quantity })), spaceSlug, 'equipment');
+    const short = equipmentShortages(tx, items, start, end, now, live.map((l) => l.id));
+    if (short.length > 0) throw shortageConflict(short, start, end);
   }
 
   return {
@@ -74,6 +87,7 @@ export function makeBookingLifeService(deps: Deps, bookings: BookingService) {
           // Re-checking an unmoved slot would refuse a headcount change for a window that has since closed.
           if (problem && (moved || problem.code === 'capacity_exceeded')) throw problemOf(problem);
         }
+        if (moved) checkEquipmentMove(tx, old.id, space.slug, times.start, times.end, now);
         const feeYen = moved
           ? changeFee({ priorChanges: old.changeCount, totalYen: old.totalYen, status: old.status, paymentStatus: old.paymentStatus, start: oldStart, now, rules: rules.life })
           : 0;

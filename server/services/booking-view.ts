@@ -17,6 +17,8 @@ export interface BookingView {
   totalYen: number;
   paidYen: number;
   lines: { label: string; amountYen: number }[];
+  /** Equipment lent with the booking (each a loan made with it). */
+  equipment: { type: string; quantity: number }[];
   deadline?: string;
   purpose: string;
   attendees: number;
@@ -51,6 +53,7 @@ export function bookingView(b: BookingRow, spaceSlug: string, paidYen: number, f
     totalYen: b.totalYen,
     paidYen,
     lines: JSON.parse(b.linesJson) as BookingView['lines'],
+    equipment: equipmentOf(b.pricingJson),
     purpose: b.purpose,
     attendees: b.attendees,
     actualAttendees: b.actualAttendees,
@@ -69,4 +72,11 @@ export function bookingView(b: BookingRow, spaceSlug: string, paidYen: number, f
   // A walk-in's name and phone are for the desk only.
   if (forStaff && b.walkInName !== null) view.walkIn = { name: b.walkInName, phone: b.walkInPhone };
   return view;
+}
+
+/** The equipment in a booking's pricing snapshot; most bookings have none, so the JSON is only parsed when it mentions any. */
+function equipmentOf(pricingJson: string): { type: string; quantity: number }[] {
+  if (!pricingJson.includes('"equipment"')) return [];
+  const snapshot = JSON.parse(pricingJson) as { equipment?: { type: string; quantity: number }[] };
+  return (snapshot.equipment ?? []).map((e) => ({ type: e.type, quantity: e.quantity }));
 }

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import type { DateTime } from 'luxon';
 import type { Tx } from '../../db/client.js';
 import { accounts, bookingSeries, groups } from '../../db/schema.js';
-import { bookingCategory, quote as priceQuote, rateKind as rateKindOf, type Quote } from '../domain/pricing.js';
+import { bookingCategory, quote as priceQuote, rateKind as rateKindOf, type EquipmentLine, type Quote } from '../domain/pricing.js';
 import { expandSeries, InvalidRecurrenceError } from '../domain/recurrence.js';
 import { furthestOpenDate } from '../domain/windows.js';
 import { provisionalDeadline } from '../domain/life.js';
@@ -18,6 +18,7 @@ import { bookingView, type BookingView } from './booking-view.js';
 import { isStaff, requireActor, type Actor, type Deps } from './context.js';
 import { expireOverdue } from './booking-jobs.js';
 import { parseInput } from './validate.js';
+import { assertMayBorrow, equipmentLines, equipmentShortages, reserveLoan, resolveItems, shortageConflict, type Borrower, type ResolvedItem } from './loan-core.js';
 import { write } from './transaction.js';
 import { groupStanding } from '../repositories/groups.js';
 import { isRegisteredOn } from '../domain/registration.js';
@@ -30,10 +31,12 @@ export interface PricingSnapshot {
   bands: BandRules;
   exemptionPercent: 0 | 50 | 100;
   extraLines: { label: string; amountYen: number }[];
+  /** Equipment on the booking at the fees of the day it was added (absent on bookings made before loans existed). */
+  equipment?: EquipmentLine[];
 }
 
 export function priceFromSnapshot(s: PricingSnapshot, start: DateTime, end: DateTime): Quote {
-  const q = priceQuote({ space: s.space, start, end, rateKind: s.rateKind, equipment: [], exemptionPercent: s.exemptionPercent, rules: s.pricing, bands: s.bands });
+  const q = priceQuote({ space: s.space, start, end, rateKind: s.rateKind, equipment: s.equipment ?? [], exemptionPercent: s.exemptionPercent, rules: s.pricing, bands: s.bands });
   // Extra lines (a change fee) are whole tens of yen, so the total stays floored to 10 yen.
   const extra = s.extraLines.reduce((sum, l) => sum + l.amountYen, 0);
   return { totalYen: q.totalYen + extra, lines: [...q.lines, ...s.extraLines] };
@@ -48,6 +51,13 @@ function parseTimes(start: string, end: string): { start: DateTime; end: DateTim
   if (errors.length > 0 || !s || !e) throw new ValidationError(errors);
   if (e <= s) throw new ValidationError([{ path: 'end', message: 'end must be after start' }]);
   return { start: s, end: e };
+}
+
+/** The borrower of equipment on a booking: the group, the individual, or nobody for a walk-in. */
+export function borrowerOf(booker: Booker): Borrower {
+  if (booker.kind === 'group') return { groupId: booker.groupId, accountId: null };
+  if (booker.kind === 'individual') return { groupId: null, accountId: booker.accountId };
+  return { groupId: null, accountId: null };
 }
 
 function problemOf(p: { code: ProblemError['code']; detail: string; extra: Record<string, unknown> }): ProblemError {
@@ -103,8 +113,8 @@ export function makeBookingService(deps: Deps) {
     return { booker: { kind: 'individual', accountId: actor.id }, channel: 'online' };
   }
 
-  function snapshotFor(space: SpaceRow, kind: RateKind, rules: Rules, exemptionPercent: 0 | 50 | 100): PricingSnapshot {
-    return { space: { name: space.name, indoor: space.indoor, ratesYen: space.ratesYen }, rateKind: kind, pricing: rules.pricing, bands: rules.bands, exemptionPercent, extraLines: [] };
+  function snapshotFor(space: SpaceRow, kind: RateKind, rules: Rules, exemptionPercent: 0 | 50 | 100, equipment: EquipmentLine[] = []): PricingSnapshot {
+    return { space: { name: space.name, indoor: space.indoor, ratesYen: space.ratesYen }, rateKind: kind, pricing: rules.pricing, bands: rules.bands, exemptionPercent, extraLines: [], ...(equipment.length > 0 ? { equipment } : {}) };
   }
 
   function view(tx: Tx, b: BookingRow, actor: Actor | null): BookingView {
@@ -126,10 +136,11 @@ export function makeBookingService(deps: Deps) {
   function insertChecked(tx: Tx, args: {
     actor: Actor; now: DateTime; rules: Rules; dayOf: CheckEnv['dayOf']; space: SpaceRow; start: DateTime; end: DateTime;
     input: BookingInput; booker: Booker; channel: 'desk' | 'online'; category: Category; kind: RateKind; seriesId: number | null;
+    items: readonly ResolvedItem[];
   }): BookingRow {
     const { actor, now, rules, space, start, end, input, booker, category, kind } = args;
     const exemptionPercent = input.exemption?.percent ?? 0;
-    const snapshot = snapshotFor(space, kind, rules, exemptionPercent);
+    const snapshot = snapshotFor(space, kind, rules, exemptionPercent, equipmentLines(args.items));
     const price = priceFromSnapshot(snapshot, start, end);
     const registered = booker.kind === 'group' && booker.registered;
     const paidInFull = price.totalYen === 0;
@@ -157,6 +168,10 @@ export function makeBookingService(deps: Deps) {
       at: nowIso, actorId: actor.id, action: 'booking.create', entity: 'booking', entityId: row.id,
       detail: { space: space.slug, start: toApi(start), end: toApi(end), status, totalYen: price.totalYen, overrideReason: input.overrideReason ?? null, exemption: input.exemption ?? null },
     });
+    if (args.items.length > 0) {
+      // Equipment on a booking is a loan made in the same transaction (DESIGN.md); availability was checked by the caller.
+      reserveLoan(tx, { kind: 'booking', bookingId: row.id, borrower: borrowerOf(booker), start, end, items: args.items, actorId: actor.id, now });
+    }
     return row;
   }
 
@@ -165,13 +180,10 @@ export function makeBookingService(deps: Deps) {
     quote(actor: Actor | null, body: unknown): Quote {
       // A series is quoted per occurrence: every date of it costs the same but for the heating season.
       const input = parseInput(BookingInput.partial({ purpose: true, attendees: true }), body);
-      // The price below has no equipment lines: quoting without them would understate the fee.
-      if (input.equipment.length > 0) {
-        throw new ValidationError([{ path: 'equipment', message: 'equipment loans cannot be booked yet' }]);
-      }
       const { start, end } = parseTimes(input.start, input.end);
       const rules = reference.rules();
       const space = findSpace(reference.spaces(tokyoDate(start)), input.space);
+      const items = resolveItems(db, input.equipment, space.slug, 'equipment');
       const today = tokyoDate(clock());
       let registered = false;
       if (actor?.role === 'member' && actor.groupId !== null) registered = groupIsRegistered(db, actor.groupId, today);
@@ -180,7 +192,7 @@ export function makeBookingService(deps: Deps) {
       const kind = rateKindOf({ category, use: input.use, rules: rules.pricing });
       const exemption = isStaff(actor) ? input.exemption?.percent ?? 0 : 0;
       try {
-        return priceFromSnapshot(snapshotFor(space, kind, rules, exemption), start, end);
+        return priceFromSnapshot(snapshotFor(space, kind, rules, exemption, equipmentLines(items)), start, end);
       } catch (err) {
         throw new ValidationError([{ path: 'end', message: (err as Error).message }]);
       }
@@ -190,9 +202,6 @@ export function makeBookingService(deps: Deps) {
     create(actorOrNull: Actor | null, body: unknown, options: { dryRun?: boolean } = {}): BookingView | { created: BookingView[]; skipped: { start: string; code: string; detail: string; opensAt?: string }[] } {
       const actor = requireActor(actorOrNull);
       const input = parseInput(BookingInput, body);
-      if (input.equipment.length > 0) {
-        throw new ValidationError([{ path: 'equipment', message: 'equipment loans cannot be booked yet' }]);
-      }
       const { start, end } = parseTimes(input.start, input.end);
       if (input.recurrence && !(isStaff(actor) || actor.role === 'member')) {
         throw new ForbiddenError('only groups and staff make recurring series');
@@ -205,15 +214,19 @@ export function makeBookingService(deps: Deps) {
         const allSpaces = reference.spaces(tokyoDate(start));
         const space = findSpace(allSpaces, input.space);
         const { booker, channel } = resolveBooker(tx, actor, input, today);
+        const items = resolveItems(tx, input.equipment, space.slug, 'equipment');
+        if (items.length > 0) assertMayBorrow(tx, borrowerOf(booker));
         const category = bookingCategory({ registeredGroup: booker.kind === 'group' && booker.registered, use: input.use, rules: rules.pricing });
         const kind = rateKindOf({ category, use: input.use, rules: rules.pricing });
         const override = isStaff(actor) && input.overrideReason !== undefined;
         const env: CheckEnv = { tx, now, rules, spaces: allSpaces, dayOf: reference.dayOf, override };
-        const base = { actor, now, rules, dayOf: env.dayOf, input, booker, channel, category, kind };
+        const base = { actor, now, rules, dayOf: env.dayOf, input, booker, channel, category, kind, items };
 
         if (!input.recurrence) {
           const problem = checkCandidate(env, { space, start, end, attendees: input.attendees, category, booker, channel });
           if (problem) throw problemOf(problem);
+          const short = equipmentShortages(tx, items, start, end, now);
+          if (short.length > 0) throw shortageConflict(short, start, end);
           return view(tx, insertChecked(tx, { ...base, space, start, end, seriesId: null }), actor);
         }
 
@@ -241,7 +254,9 @@ export function makeBookingService(deps: Deps) {
         const created: BookingView[] = [];
         const skipped: { start: string; code: string; detail: string; opensAt?: string }[] = [];
         for (const o of occurrences) {
-          const problem = checkCandidate(env, { space, start: o.start, end: o.end, attendees: input.attendees, category, booker, channel });
+          const found = checkCandidate(env, { space, start: o.start, end: o.end, attendees: input.attendees, category, booker, channel });
+          const short = found ? [] : equipmentShortages(tx, items, o.start, o.end, now);
+          const problem = found ?? (short.length > 0 ? problemOf(shortageConflict(short, o.start, o.end)) : null);
           if (problem) {
             skipped.push({ start: toApi(o.start), code: problem.code, detail: problem.detail, ...(typeof problem.extra.opensAt === 'string' ? { opensAt: problem.extra.opensAt } : {}) });
             continue;

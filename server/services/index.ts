@@ -15,6 +15,7 @@ import { makeDeskService } from './desk.js';
 import { makeAdminService } from './admin.js';
 import { makeOpinionService } from './opinions.js';
 import { makeSurveyService } from './surveys.js';
+import { makeLoanService } from './loans.js';
 
 /** Every use case, built once per app over the same database and clock. */
 export function makeServices(base: Omit<Deps, 'reference'>) {
@@ -37,6 +38,7 @@ export function makeServices(base: Omit<Deps, 'reference'>) {
     admin: makeAdminService(deps),
     opinions: makeOpinionService(deps),
     surveys: makeSurveyService(deps),
+    loans: makeLoanService(deps, bookings),
   };
 }
 

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { rateBands, ruleSettings, spaceParts, spaces } from '../../db/schema.js';
+import { equipmentTypes, equipmentUnits, rateBands, ruleSettings, spaceParts, spaces } from '../../db/schema.js';
 import { DEFAULT_RULES } from '../domain/rules.js';
 
 /** The center as DESIGN.md seeds it. Rates are hourly yen for general use by band. */
@@ -14,6 +14,26 @@ export const SEED_SPACES = [
   { slug: 'lounge', name: '談話・展示コーナー', nameEn: 'Lounge and exhibition corner', capacity: 40, rates: [300, 300, 300] },
   { slug: 'plaza', name: '円環広場', nameEn: 'Circle plaza', capacity: 200, rates: [500, 500, 500], outdoor: true, season: ['05-01', '10-31'] as const },
 ] as const;
+
+/**
+ * The equipment the center lends (DESIGN.md): count of tagged units, per-use fee, and what one
+ * unit costs to replace (the cap of a damage assessment; the city's asset register values).
+ */
+export const SEED_EQUIPMENT = [
+  { slug: 'projector', name: 'プロジェクター', nameEn: 'Projector', count: 3, feeYen: 500, replacementYen: 120_000, tagPrefix: 'PJ' },
+  { slug: 'screen', name: 'スクリーン', nameEn: 'Screen', count: 3, feeYen: 200, replacementYen: 30_000, tagPrefix: 'SC' },
+  { slug: 'wireless-mic', name: 'ワイヤレスマイク', nameEn: 'Wireless microphone', count: 2, feeYen: 300, replacementYen: 40_000, tagPrefix: 'MC' },
+  { slug: 'portable-pa', name: 'ポータブル拡声装置', nameEn: 'Portable PA system', count: 1, feeYen: 1000, replacementYen: 150_000, tagPrefix: 'PA' },
+  { slug: 'piano', name: 'ピアノ', nameEn: 'Piano', count: 1, feeYen: 2000, replacementYen: 1_500_000, tagPrefix: 'PN', hallOnly: true },
+  { slug: 'stage', name: 'ステージセット', nameEn: 'Stage set', count: 1, feeYen: 1000, replacementYen: 300_000, tagPrefix: 'ST', hallOnly: true },
+  { slug: 'panel', name: '展示パネル', nameEn: 'Display panel', count: 20, feeYen: 100, replacementYen: 15_000, tagPrefix: 'PL' },
+  { slug: 'whiteboard', name: 'ホワイトボード', nameEn: 'Whiteboard', count: 6, feeYen: 0, replacementYen: 30_000, tagPrefix: 'WB' },
+] as const;
+
+/** The asset tag of the n-th unit of a type: PJ-01, PL-20. */
+export function assetTag(prefix: string, n: number): string {
+  return `${prefix}-${String(n).padStart(2, '0')}`;
+}
 
 /** Rates seeded for "since ever", so that any later fee table can start on its own date. */
 const SEED_RATES_FROM = '2000-01-01';
@@ -44,6 +64,16 @@ export function ensureReferenceData(db: Db, nowIso: string): void {
         tx.insert(spaceParts).values({ wholeId: ids.get(s.slug)!, partId: ids.get(part)! }).onConflictDoNothing().run();
       }
     }
+    SEED_EQUIPMENT.forEach((e, i) => {
+      if (tx.select({ id: equipmentTypes.id }).from(equipmentTypes).where(eq(equipmentTypes.slug, e.slug)).get()) return;
+      const typeId = tx.insert(equipmentTypes).values({
+        slug: e.slug, name: e.name, nameEn: e.nameEn, feeYen: e.feeYen, replacementYen: e.replacementYen,
+        hallOnly: 'hallOnly' in e && e.hallOnly, tagPrefix: e.tagPrefix, sortOrder: i + 1,
+      }).returning({ id: equipmentTypes.id }).get().id;
+      for (let n = 1; n <= e.count; n++) {
+        tx.insert(equipmentUnits).values({ typeId, tag: assetTag(e.tagPrefix, n), state: 'available', createdAt: nowIso, updatedAt: nowIso }).run();
+      }
+    });
     for (const [key, value] of Object.entries(DEFAULT_RULES)) {
       tx.insert(ruleSettings).values({ key, valueJson: JSON.stringify(value), updatedAt: nowIso }).onConflictDoNothing().run();
     }

@@ -158,9 +158,15 @@ describe('POST /quotes', () => {
     expectLinesAddUp(commercial);
   });
 
-  it('refuses to quote equipment it cannot price rather than leaving it out of the total', async () => {
+  it('quotes equipment at its listed fee in its own line, and refuses a type it does not know', async () => {
     const res = await call(t, 'POST', '/api/v1/quotes', { body: body('2026-12-10T10:00', '2026-12-10T12:00', { equipment: [{ type: 'projector', quantity: 1 }] }) });
-    expect(expectProblem(res, 422, 'validation_failed').errors?.[0]?.path).toBe('equipment');
+    expect(res.statusCode, res.body).toBe(200);
+    // General rate, heating season: ¥400 + 20% heating, and the projector's ¥500 with no heating on it.
+    expect(res.json()).toEqual({ totalYen: 980, lines: [
+      { label: '基本使用料（小会議室1 10:00–12:00）', amountYen: 400 }, { label: '暖房料（20%）', amountYen: 80 }, { label: 'プロジェクター ×1', amountYen: 500 },
+    ] });
+    const unknown = await call(t, 'POST', '/api/v1/quotes', { body: body('2026-12-10T10:00', '2026-12-10T12:00', { equipment: [{ type: 'karaoke', quantity: 1 }] }) });
+    expect(expectProblem(unknown, 422, 'validation_failed').errors?.[0]?.path).toBe('equipment.0.type');
   });
 
   it('refuses a quote for an unknown space or an off-grid time with 422', async () => {

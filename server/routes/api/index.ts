@@ -5,6 +5,7 @@ import bookingRoutes from './bookings.js';
 import groupRoutes from './groups.js';
 import deskRoutes from './desk.js';
 import opinionRoutes from './opinions.js';
+import loanRoutes from './loans.js';
 import { ProblemError } from '../../errors.js';
 
 /** The JSON API (API.md). Encapsulated: its hooks apply to /api/v1 only. */
@@ -26,6 +27,7 @@ const api: FastifyPluginAsync = async (app) => {
   await app.register(groupRoutes);
   await app.register(deskRoutes);
   await app.register(opinionRoutes);
+  await app.register(loanRoutes);
 };
 
 export default api;
