@@ -30,6 +30,7 @@ export interface ResolvedItem {
  * `path` names the field in errors ("equipment" on a booking, "items" on a loan).
  */
 export function resolveItems(tx: Tx, items: readonly { type: string; quantity: number }[], spaceSlug: string | null, path: string): ResolvedItem[] {
+  if (items.length === 0) return [];
   const types = new Map(equipmentTypeRows(tx).map((t) => [t.slug, t]));
   const pool = poolByType(tx);
   const errors: FieldError[] = [];
