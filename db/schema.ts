@@ -38,12 +38,50 @@ export const rateBands = sqliteTable('rate_bands', {
   check('rate_bands_amount', sql`${t.hourlyYen} >= 0 AND ${t.hourlyYen} % 2 = 0`),
 ]);
 
-/** The center's rules (calendar, bands, pricing, windows, life) as JSON documents, by key. */
+/**
+ * Settings that apply at once, as JSON documents by key: the retention periods of registration and
+ * the opinion box. The booking rules are dated versions in `rule_versions`.
+ */
 export const ruleSettings = sqliteTable('rule_settings', {
   key: text('key').primaryKey(),
   valueJson: text('value_json').notNull(),
   updatedAt: text('updated_at').notNull(),
 });
+
+/**
+ * The center's booking rules by section (calendar, bands, pricing, windows, life) as JSON, each
+ * version in force from its Tokyo date until the next version's: a booking follows the rules in
+ * force on its use date, so a new fee table from April 1 leaves earlier dates of use as they were.
+ */
+export const ruleVersions = sqliteTable('rule_versions', {
+  id: integer('id').primaryKey(),
+  key: text('key').notNull(),
+  effectiveFrom: text('effective_from').notNull(),
+  valueJson: text('value_json').notNull(),
+  createdBy: integer('created_by').references(() => accounts.id),
+  createdAt: createdAt(),
+}, (t) => [uniqueIndex('rule_versions_key_date').on(t.key, t.effectiveFrom)]);
+
+/**
+ * A space's capacity, bookable season and group monthly quota from a date on (a room made smaller
+ * from April 1). Before a space's first version, the values of its `spaces` row hold.
+ */
+export const spaceVersions = sqliteTable('space_versions', {
+  id: integer('id').primaryKey(),
+  spaceId: integer('space_id').notNull().references(() => spaces.id),
+  effectiveFrom: text('effective_from').notNull(),
+  capacity: integer('capacity').notNull(),
+  seasonFrom: text('season_from'),
+  seasonTo: text('season_to'),
+  groupMonthlyQuota: integer('group_monthly_quota'),
+  createdBy: integer('created_by').references(() => accounts.id),
+  createdAt: createdAt(),
+}, (t) => [
+  uniqueIndex('space_versions_space_date').on(t.spaceId, t.effectiveFrom),
+  check('space_versions_capacity', sql`${t.capacity} > 0`),
+  check('space_versions_season', sql`(${t.seasonFrom} IS NULL) = (${t.seasonTo} IS NULL)`),
+  check('space_versions_quota', sql`${t.groupMonthlyQuota} IS NULL OR ${t.groupMonthlyQuota} >= 0`),
+]);
 
 /** A manager's change of one date for the whole center: other hours, or closed, with a public reason. */
 export const dayOverrides = sqliteTable('day_overrides', {

@@ -110,11 +110,11 @@ export function openingDay(date: string, rules: CalendarRules, override?: DayOve
   return { date, open: rules.defaultOpen, close: rules.defaultClose, closed: false, holiday, reason: null };
 }
 
-/** Every day from `from` to `to`, both included. */
+/** Every day from `from` to `to`, both included; `rules` may name the calendar rules in force on each date. */
 export function openingDays(
   from: string,
   to: string,
-  rules: CalendarRules,
+  rules: CalendarRules | ((date: string) => CalendarRules),
   overrides: ReadonlyMap<string, DayOverride>,
 ): OpeningDay[] {
   // Counted in days, not compared as strings: luxon writes year 10000 as "+010000-…", which sorts
@@ -123,7 +123,7 @@ export function openingDays(
   const n = daysBetween(from, to);
   for (let i = 0; i <= n; i++) {
     const date = addDays(from, i);
-    days.push(openingDay(date, rules, overrides.get(date)));
+    days.push(openingDay(date, typeof rules === 'function' ? rules(date) : rules, overrides.get(date)));
   }
   return days;
 }

@@ -1,3 +1,5 @@
+import { inForceOn } from './versions.js';
+
 /**
  * The center's rules as plain data. Every number here is a default a manager can edit; services
  * load the current values from the database and pass them to the pure domain functions.
@@ -111,6 +113,31 @@ export const DEFAULT_RULES: Rules = {
     seriesMaxMonths: 12,
   },
 };
+
+/** The sections of the rules, each stored as dated versions. */
+export const RULE_SECTIONS = ['calendar', 'bands', 'pricing', 'windows', 'life'] as const;
+export type RuleSection = (typeof RULE_SECTIONS)[number];
+
+/** One stored version of a section: the JSON as saved, in force from `effectiveFrom`. */
+export interface RuleVersion {
+  effectiveFrom: string;
+  value: Record<string, unknown>;
+}
+
+/**
+ * The rules in force on `date`: per section the latest version starting on or before it, over the
+ * defaults (a section or a field the database lacks keeps its default).
+ */
+export function rulesInForce(versions: Readonly<Partial<Record<RuleSection, readonly RuleVersion[]>>>, date: string): Rules {
+  const on = (section: RuleSection) => inForceOn(versions[section] ?? [], date)?.value;
+  return {
+    calendar: { ...DEFAULT_RULES.calendar, ...on('calendar') },
+    bands: { ...DEFAULT_RULES.bands, ...on('bands') },
+    pricing: { ...DEFAULT_RULES.pricing, ...on('pricing') },
+    windows: { ...DEFAULT_RULES.windows, ...on('windows') },
+    life: { ...DEFAULT_RULES.life, ...on('life') },
+  };
+}
 
 /** A space as the domain sees it. */
 export interface SpaceInfo {

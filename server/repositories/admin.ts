@@ -1,10 +1,11 @@
 /**
  * The manager's console: staff accounts and their sessions, API tokens, the audit log, the fee
- * table's dated rates, the rules and space blocks. Plain queries; the admin service decides.
+ * table's dated rates, the bookings a new calendar could strand, and space blocks. Plain queries;
+ * the admin and rules services decide.
  */
 import { and, asc, desc, eq, gt, gte, inArray, isNull, like, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Tx } from '../../db/client.js';
-import { accounts, apiTokens, auditLog, bookings, dayOverrides, rateBands, ruleSettings, sessions, spaceBlocks, spaces } from '../../db/schema.js';
+import { accounts, apiTokens, auditLog, bookings, dayOverrides, rateBands, sessions, spaceBlocks, spaces } from '../../db/schema.js';
 
 export type AccountRow = typeof accounts.$inferSelect;
 
@@ -125,15 +126,6 @@ export function upsertRate(db: Tx, r: { spaceId: number; band: 'morning' | 'afte
 
 export function deleteRate(db: Tx, id: number): void {
   db.delete(rateBands).where(eq(rateBands.id, id)).run();
-}
-
-export function ruleRow(db: Tx, key: string) {
-  return db.select().from(ruleSettings).where(eq(ruleSettings.key, key)).get();
-}
-
-export function upsertRule(db: Tx, key: string, valueJson: string, updatedAt: string): void {
-  db.insert(ruleSettings).values({ key, valueJson, updatedAt })
-    .onConflictDoUpdate({ target: ruleSettings.key, set: { valueJson, updatedAt } }).run();
 }
 
 /** Blocks that end after `fromIso`, soonest first, with their space. */

@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, gte, inArray, lt, lte, or, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.js';
-import { bookings, dayOverrides, groups, ruleSettings, spaceBlocks } from '../../db/schema.js';
+import { bookings, dayOverrides, groups, ruleVersions, spaceBlocks } from '../../db/schema.js';
 
 /** The instant a booking stopped holding its slot: when it was cancelled, or (expired) last changed. */
 const endedAt = sql<string>`coalesce(${bookings.cancelledAt}, ${bookings.updatedAt})`;
@@ -54,9 +54,9 @@ export function overrideStamps(db: Tx, from: string, to: string): Map<string, st
   return new Map(rows.map((r) => [r.date, r.createdAt]));
 }
 
-/** When the calendar rules (closing Mondays, year-end) were last set. */
+/** When a version of the calendar rules (closing Mondays, year-end) was last set. */
 export function calendarRulesStamp(db: Tx): string | null {
-  return db.select({ at: ruleSettings.updatedAt }).from(ruleSettings).where(eq(ruleSettings.key, 'calendar')).get()?.at ?? null;
+  return db.select({ at: sql<string | null>`max(${ruleVersions.createdAt})` }).from(ruleVersions).where(eq(ruleVersions.key, 'calendar')).get()?.at ?? null;
 }
 
 /** Name and profile choice of the groups behind some bookings. */

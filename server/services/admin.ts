@@ -1,19 +1,19 @@
 /**
  * The manager's console (管理): staff accounts, API tokens, the audit log, the fee table's rates
- * from a date, the rules as data, and the blocks and day overrides already set. Creating staff and
+ * from a date, and the blocks and day overrides already set (the rules are rules.ts's, the spaces
+ * space-admin.ts's). Creating staff and
  * issuing tokens are the auth service's; closing days and blocking spaces the closure service's.
  * Everything here is for managers only, checked here and not only by the pages.
  */
 import { z } from 'zod';
-import { openingDay } from '../domain/calendar.js';
-import type { Band, Rules } from '../domain/rules.js';
-import { addDays, at, fromStored, isClockTime, isDate, toApi, toStored, tokyoDate } from '../domain/time.js';
-import { ConflictError, InvalidStateError, NotFoundError, ValidationError } from '../errors.js';
+import type { Band } from '../domain/rules.js';
+import { addDays, at, fromStored, isDate, toApi, toStored, tokyoDate } from '../domain/time.js';
+import { InvalidStateError, NotFoundError, ValidationError } from '../errors.js';
 import { recordAudit } from '../repositories/audit.js';
 import {
   allRates, apiTokenList, auditEntries, auditVocabulary, blocksEndingAfter, deleteBlock, deleteRate,
-  deleteSessionsOf, findAccount, findApiToken, findBlock, findRate, liveBookingsFrom, overridesFrom, revokeApiToken, ruleRow, setDisabled,
-  staffAccounts, upsertRate, upsertRule,
+  deleteSessionsOf, findAccount, findApiToken, findBlock, findRate, overridesFrom, revokeApiToken, setDisabled,
+  staffAccounts, upsertRate,
 } from '../repositories/admin.js';
 import { requireManager, type Actor, type Deps } from './context.js';
 import { parseInput, text } from './validate.js';
@@ -21,11 +21,6 @@ import { write } from './transaction.js';
 
 const BANDS = ['morning', 'afternoon', 'evening'] as const;
 const date = z.string().refine(isDate, 'a real date as YYYY-MM-DD');
-const clock = z.string().refine(isClockTime, 'a time as HH:MM');
-const monthDay = z.string().regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'a day of the year as MM-DD');
-const percent = z.number().int().min(0).max(1000);
-const days = z.number().int().min(0).max(365);
-
 export const RateInput = z.object({
   space: z.string().min(1).max(50),
   band: z.enum(BANDS),
@@ -33,41 +28,6 @@ export const RateInput = z.object({
   hourlyYen: z.number().int().min(0).max(1_000_000).refine((n) => n % 2 === 0, 'an even number of yen'),
   effectiveFrom: date,
 }).strict();
-
-/** The rules by section, as strict as the domain reads them (domain/rules.ts). */
-export const RULE_SCHEMAS = {
-  calendar: z.object({
-    defaultOpen: clock, defaultClose: clock, closingMondays: z.array(z.number().int().min(1).max(5)).max(5),
-    yearEndFrom: monthDay, yearEndTo: monthDay, latestClose: clock,
-  }).strict().refine((c) => c.defaultOpen < c.defaultClose && c.defaultClose <= c.latestClose, { message: 'open before close, close no later than the latest close', path: ['defaultClose'] }),
-  bands: z.object({ afternoonFrom: clock, eveningFrom: clock }).strict()
-    .refine((b) => b.afternoonFrom < b.eveningFrom, { message: 'the afternoon starts before the evening', path: ['eveningFrom'] }),
-  pricing: z.object({
-    categoryPercent: z.object({ registered: percent, general: percent, admission: percent, commercial: percent }).strict(),
-    admissionThresholdYen: z.number().int().min(0).max(1_000_000),
-    heatingPercent: z.number().int().min(0).max(100),
-    heatingFrom: monthDay, heatingTo: monthDay,
-    equipmentMultiplier: z.object({ registered: z.number().int().min(0).max(10), general: z.number().int().min(0).max(10), admission: z.number().int().min(0).max(10), commercial: z.number().int().min(0).max(10) }).strict(),
-  }).strict(),
-  windows: z.object({
-    monthsAhead: z.object({ registered: z.number().int().min(0).max(24), general: z.number().int().min(0).max(24), commercial: z.number().int().min(0).max(24) }).strict(),
-    opensAt: clock,
-    onlineCutoffDays: days,
-  }).strict(),
-  life: z.object({
-    provisionalDays: days, provisionalDaysBeforeUse: days,
-    cancellationTiers: z.array(z.object({ minDaysBefore: days, percent: z.number().int().min(0).max(100) }).strict()).min(1).max(10)
-      .refine((tiers) => tiers.some((t) => t.minDaysBefore === 0), 'a tier for the day of use (minDaysBefore 0)'),
-    freeChangeDaysBefore: days, noShowAfterMinutes: z.number().int().min(0).max(24 * 60),
-    individualProvisionalCap: z.number().int().min(0).max(100),
-    // The booking grid is fixed: every stored booking and opening hour lies on it.
-    minBookingMinutes: z.number().int().min(30).max(24 * 60).refine((n) => n % 30 === 0, 'a multiple of 30 minutes'),
-    gridMinutes: z.literal(30),
-    seriesMaxMonths: z.number().int().min(1).max(24),
-  }).strict(),
-} as const;
-export type RuleKey = keyof typeof RULE_SCHEMAS;
-export const RULE_KEYS = Object.keys(RULE_SCHEMAS) as RuleKey[];
 
 const AuditQuery = z.object({
   actor: text(100).optional(),
@@ -233,53 +193,6 @@ export function makeAdminService(deps: Deps) {
           if (rate.effectiveFrom <= tokyoDate(now())) throw new InvalidStateError('a rate in force or past stays in the fee table');
           deleteRate(tx, rate.id);
           recordAudit(tx, { at: toStored(now()), actorId: actor.id, action: 'rate.withdraw', entity: 'rate_band', entityId: rate.id, detail: { spaceId: rate.spaceId, band: rate.band, hourlyYen: rate.hourlyYen, effectiveFrom: rate.effectiveFrom } });
-        });
-      } finally {
-        reference.invalidate();
-      }
-    },
-
-    /** The rules as they stand, by section. */
-    rules(actorOrNull: Actor | null): { key: RuleKey; value: unknown; updatedAt: string | null }[] {
-      requireManager(actorOrNull);
-      const current = reference.rules();
-      return RULE_KEYS.map((key) => {
-        const row = ruleRow(db, key);
-        return { key, value: current[key], updatedAt: row ? toApi(fromStored(row.updatedAt)) : null };
-      });
-    },
-
-    /**
-     * Replaces one section of the rules. Bookings keep the prices they were made with; a calendar
-     * that would close a day or shorten hours under live bookings is refused with the list (close
-     * such dates one by one with the closure form, which flags or cancels them).
-     */
-    setRules(actorOrNull: Actor | null, key: string, body: unknown) {
-      const actor = requireManager(actorOrNull);
-      if (!(RULE_KEYS as string[]).includes(key)) throw new NotFoundError('rule section');
-      const section = key as RuleKey;
-      const value = parseInput(RULE_SCHEMAS[section], body) as Rules[RuleKey];
-      try {
-        return write(db, (tx) => {
-          const before = reference.rules()[section];
-          if (section === 'calendar') {
-            const calendar = value as Rules['calendar'];
-            const today = tokyoDate(now());
-            const stranded = liveBookingsFrom(tx, today).filter((b) => {
-              const day = openingDay(b.useDate, calendar, reference.override(b.useDate));
-              return day.closed || !day.open || !day.close
-                || fromStored(b.startAt) < at(b.useDate, day.open) || fromStored(b.endAt) > at(b.useDate, day.close);
-            });
-            if (stranded.length > 0) {
-              throw new ConflictError(`${stranded.length} booking(s) would be stranded by this calendar`, stranded.slice(0, 100).map((b) => ({
-                bookingId: b.id, start: toApi(fromStored(b.startAt)), end: toApi(fromStored(b.endAt)), status: b.status,
-              })));
-            }
-          }
-          const at0 = toStored(now());
-          upsertRule(tx, section, JSON.stringify(value), at0);
-          recordAudit(tx, { at: at0, actorId: actor.id, action: 'rules.set', entity: 'rules', entityId: section, detail: { before, after: value } });
-          return { key: section, value };
         });
       } finally {
         reference.invalidate();

@@ -74,7 +74,7 @@ export function makeClosureService(deps: Deps) {
         const now = deps.clock();
         // A booking that lapsed unpaid is not stranded: expire it first, as every write does.
         expireOverdue(tx, now, null);
-        const rules = reference.rules();
+        const rules = reference.rules(date);
         const override = 'closed' in input
           ? { date, closed: true, open: null, close: null, reason: input.reason }
           : { date, closed: false, open: input.open, close: input.close, reason: input.reason ?? null };

@@ -44,7 +44,7 @@ export function makeDocumentService(deps: Deps, bookings: BookingService) {
           ...holderOf(tx, b), spaceName: spaceName(b), useDate: b.useDate, start: tokyoClock(start), end: tokyoClock(fromStored(b.endAt)),
           purpose: b.purpose, attendees: b.attendees, category: t(`category.${b.category}`),
           lines: JSON.parse(b.linesJson) as { label: string; amountYen: number }[], totalYen: b.totalYen, paidYen: paidYen(tx, b.id),
-          cancellationTiers: reference.rules().life.cancellationTiers,
+          cancellationTiers: reference.rules(b.useDate).life.cancellationTiers,
         };
       }, { behavior: 'deferred' });
       return { filename: `使用許可書_${data.permitNo}.pdf`, asciiFilename: `permit-${data.permitNo}.pdf`, contentType: 'application/pdf', body: await permitPdf(data) };

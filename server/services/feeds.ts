@@ -144,12 +144,13 @@ export function makeFeedService(deps: Deps) {
       .filter((g) => g.publicProfile && isRegisteredOn(groupStanding(db, g.id)!, w.today))
       .map((g) => [g.id, g.name]));
 
-    const rules = reference.rules().calendar;
     const rulesStamp = calendarRulesStamp(db) ?? NO_STAMP;
     const overrides = overrideStamps(db, w.from, w.to);
     const days: FeedDay[] = [];
     for (let date = w.from; date <= w.to; date = addDays(date, 1)) {
       const day = reference.day(date);
+      // The usual hours of the calendar rules in force on that date.
+      const rules = reference.rules(date).calendar;
       days.push({ day, usual: { open: rules.defaultOpen, close: rules.defaultClose }, stamp: overrides.get(date) ?? rulesStamp });
     }
 

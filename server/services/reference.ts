@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { equipmentTypes, equipmentUnits, rateBands, ruleSettings, spaceParts, spaces } from '../../db/schema.js';
+import { equipmentTypes, equipmentUnits, rateBands, ruleVersions, spaceParts, spaces } from '../../db/schema.js';
 import { DEFAULT_RULES } from '../domain/rules.js';
 
 /** The center as DESIGN.md seeds it. Rates are hourly yen for general use by band. */
@@ -35,7 +35,7 @@ export function assetTag(prefix: string, n: number): string {
   return `${prefix}-${String(n).padStart(2, '0')}`;
 }
 
-/** Rates seeded for "since ever", so that any later fee table can start on its own date. */
+/** Rates and rules seeded for "since ever", so that any later fee table or rule can start on its own date. */
 const SEED_RATES_FROM = '2000-01-01';
 
 /**
@@ -74,8 +74,10 @@ export function ensureReferenceData(db: Db, nowIso: string): void {
         tx.insert(equipmentUnits).values({ typeId, tag: assetTag(e.tagPrefix, n), state: 'available', createdAt: nowIso, updatedAt: nowIso }).run();
       }
     });
+    // A section without any version gets the defaults "since ever"; one a manager set is left alone.
     for (const [key, value] of Object.entries(DEFAULT_RULES)) {
-      tx.insert(ruleSettings).values({ key, valueJson: JSON.stringify(value), updatedAt: nowIso }).onConflictDoNothing().run();
+      if (tx.select({ id: ruleVersions.id }).from(ruleVersions).where(eq(ruleVersions.key, key)).get()) continue;
+      tx.insert(ruleVersions).values({ key, effectiveFrom: SEED_RATES_FROM, valueJson: JSON.stringify(value), createdBy: null, createdAt: nowIso }).run();
     }
   }, { behavior: 'immediate' });
 }

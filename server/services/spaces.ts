@@ -2,12 +2,12 @@ import { z } from 'zod';
 import type { Tx } from '../../db/client.js';
 import { openingDay, openingDays, type OpeningDay } from '../domain/calendar.js';
 import { busyIntervals, freeIntervals, type Interval } from '../domain/conflicts.js';
-import type { CalendarRules } from '../domain/rules.js';
+import type { CalendarRules, PricingRules } from '../domain/rules.js';
 import { addDays, at, daysBetween, fromStored, isDate, toApi, toStored, tokyoDate } from '../domain/time.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import { blocksBetween, overrideOn, overridesBetween } from '../repositories/calendar.js';
 import { liveOverlapping } from '../repositories/bookings.js';
-import { loadRules, loadSpaces, partsMap, type SpaceRow } from '../repositories/reference.js';
+import { partsMap, type SpaceRow } from '../repositories/reference.js';
 import type { Deps } from './context.js';
 import { parseInput } from './validate.js';
 import { inSeason } from '../domain/calendar.js';
@@ -126,10 +126,15 @@ export function makeSpaceService(deps: Deps) {
       return reference.spaces(date ?? tokyoDate(clock())).map(toView);
     },
 
+    /** The pricing rules in force on `date` (today when omitted): the fee page states them in words. */
+    pricing(date?: string): PricingRules {
+      return reference.rules(date ?? tokyoDate(clock())).pricing;
+    },
+
     /** The opening calendar for [from, to] (API.md `GET /calendar`). */
     calendar(query: unknown): OpeningDay[] {
       const { from, to } = parseInput(RangeQuery, query);
-      return openingDays(from, to, reference.rules().calendar, overridesBetween(db, from, to));
+      return openingDays(from, to, (date) => reference.rules(date).calendar, overridesBetween(db, from, to));
     },
 
     /** Busy and free periods of one space on one date, a whole room counting its parts and vice versa. */

@@ -154,7 +154,7 @@ describe('rules as data', () => {
     const windows = rules.find((r) => r.key === 'windows')!.value;
     const res = await call(a, 'PUT', '/api/v1/rules/windows', { cookie: manager.cookie, body: { ...windows, onlineCutoffDays: 5 } });
     expect(res.statusCode, res.body).toBe(200);
-    expect(JSON.parse((a.db.$client.prepare("SELECT value_json FROM rule_settings WHERE key = 'windows'").get() as { value_json: string }).value_json)).toMatchObject({ onlineCutoffDays: 5 });
+    expect(JSON.parse((a.db.$client.prepare("SELECT value_json FROM rule_versions WHERE key = 'windows' AND effective_from = '2026-12-01'").get() as { value_json: string }).value_json)).toMatchObject({ onlineCutoffDays: 5 });
     expect(auditActions(a, 'rules.set')).toHaveLength(1);
     expectProblem(await call(a, 'PUT', '/api/v1/rules/windows', { cookie: manager.cookie, body: { ...windows, onlineCutoffDays: -1 } }), 422, 'validation_failed');
     expectProblem(await call(a, 'PUT', '/api/v1/rules/nothing', { cookie: manager.cookie, body: {} }), 404, 'not_found');
@@ -165,6 +165,6 @@ describe('rules as data', () => {
     const calendar = rules.find((r) => r.key === 'calendar')!.value;
     const refused = expectProblem(await call(a, 'PUT', '/api/v1/rules/calendar', { cookie: manager.cookie, body: { ...calendar, defaultClose: '21:00' } }), 409, 'conflict');
     expect(refused.conflicts).toHaveLength(1);
-    expect(JSON.parse((a.db.$client.prepare("SELECT value_json FROM rule_settings WHERE key = 'calendar'").get() as { value_json: string }).value_json)).toMatchObject({ defaultClose: '22:00' });
+    expect(JSON.parse((a.db.$client.prepare("SELECT value_json FROM rule_versions WHERE key = 'calendar' ORDER BY effective_from DESC LIMIT 1").get() as { value_json: string }).value_json)).toMatchObject({ defaultClose: '22:00' });
   });
 });

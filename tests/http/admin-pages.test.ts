@@ -208,6 +208,6 @@ describe('the audit log and the rules', () => {
     expect(out.body).toContain('onlineCutoffDays');
     const ok = await postForm(a, '/manage/rules/windows', { _csrf: m.token, value: JSON.stringify({ ...windows, onlineCutoffDays: 4 }) }, m.cookie);
     expect(ok.statusCode).toBe(303);
-    expect(JSON.parse((a.db.$client.prepare("SELECT value_json FROM rule_settings WHERE key = 'windows'").get() as { value_json: string }).value_json)).toMatchObject({ onlineCutoffDays: 4 });
+    expect(JSON.parse((a.db.$client.prepare("SELECT value_json FROM rule_versions WHERE key = 'windows' ORDER BY effective_from DESC LIMIT 1").get() as { value_json: string }).value_json)).toMatchObject({ onlineCutoffDays: 4 });
   });
 });

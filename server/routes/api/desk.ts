@@ -8,10 +8,10 @@ const queryOf = (query: unknown) => (typeof query === 'object' && query !== null
 
 /**
  * The desk's and the manager's JSON (additions to API.md): the cash close, voids and refunds,
- * searches, the call list; staff accounts, tokens, the audit log, rates and rules.
+ * searches, the call list; staff accounts, tokens, the audit log, rates, rules and the spaces' settings.
  */
 const deskRoutes: FastifyPluginAsync = async (app) => {
-  const { desk, admin } = app.services;
+  const { desk, admin, rules, spaceAdmin } = app.services;
 
   // ---- the desk (staff and managers) ----
   app.get('/cash-close', async (request) => desk.cashClose(request.actor, queryOf(request.query).date));
@@ -38,8 +38,27 @@ const deskRoutes: FastifyPluginAsync = async (app) => {
   });
   app.get('/rates', async (request) => admin.rates(request.actor));
   app.post('/rates', async (request, reply) => reply.code(201).send(admin.scheduleRate(request.actor, request.body)));
-  app.get('/rules', async (request) => admin.rules(request.actor));
-  app.put('/rules/:key', async (request) => admin.setRules(request.actor, (request.params as { key: string }).key, request.body));
+
+  // The rules by section, each version in force from its date (a PUT without `effectiveFrom` starts today).
+  app.get('/rules', async (request) => rules.list(request.actor));
+  app.get<{ Params: { key: string } }>('/rules/:key', async (request) => rules.get(request.actor, request.params.key));
+  app.put<{ Params: { key: string } }>('/rules/:key', async (request) => rules.set(request.actor, request.params.key, request.body));
+  app.delete<{ Params: { key: string; date: string } }>('/rules/:key/versions/:date', async (request, reply) => {
+    rules.withdraw(request.actor, request.params.key, request.params.date);
+    return reply.code(204).send();
+  });
+
+  // The spaces: names at once; capacity, season and group quota from a date; parts.
+  app.get('/space-settings', async (request) => spaceAdmin.list(request.actor));
+  app.get<{ Params: { slug: string } }>('/spaces/:slug/settings', async (request) => spaceAdmin.get(request.actor, request.params.slug));
+  app.patch<{ Params: { slug: string } }>('/spaces/:slug', async (request) => spaceAdmin.rename(request.actor, request.params.slug, request.body));
+  app.post<{ Params: { slug: string } }>('/spaces/:slug/versions', async (request, reply) =>
+    reply.code(201).send(spaceAdmin.scheduleTerms(request.actor, request.params.slug, request.body)));
+  app.delete<{ Params: { slug: string; date: string } }>('/spaces/:slug/versions/:date', async (request, reply) => {
+    spaceAdmin.withdrawTerms(request.actor, request.params.slug, request.params.date);
+    return reply.code(204).send();
+  });
+  app.put<{ Params: { slug: string } }>('/spaces/:slug/parts', async (request) => spaceAdmin.setParts(request.actor, request.params.slug, request.body));
 };
 
 export default deskRoutes;

@@ -1,9 +1,9 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { addDays, tokyoDate } from '../../domain/time.js';
-import { ConflictError, ProblemError, ValidationError } from '../../errors.js';
-import { translator, type MessageKey, type Translate } from '../../i18n/index.js';
+import { ConflictError, ProblemError, ValidationError, type FieldError } from '../../errors.js';
+import { formatters, translator, type MessageKey, type Translate } from '../../i18n/index.js';
 import { verifyCsrf } from '../../plugins/csrf.js';
-import { RULE_KEYS, type RuleKey } from '../../services/admin.js';
+import { EFFECTIVE_FROM_MESSAGES, RULE_KEYS, effectiveFromOf, type RuleKey } from '../../services/rules.js';
 import type { Actor } from '../../services/context.js';
 import { pathId } from './access.js';
 import { managerOnly, yenOrCount } from './desk-access.js';
@@ -26,10 +26,10 @@ function pageRefusal(error: unknown, t: Translate): { errors: FormErrors; status
 
 /**
  * The manager's console, continued: rates from a date, staff accounts, API tokens, the audit log
- * and the rules as data.
+ * and the rules as data, each section from a date.
  */
 const manageAdminPages: FastifyPluginAsync = async (app) => {
-  const { admin, auth, spaces } = app.services;
+  const { admin, auth, spaces, rules } = app.services;
 
   // ---- rates from a date ----------------------------------------------------------------------
 
@@ -208,12 +208,19 @@ const manageAdminPages: FastifyPluginAsync = async (app) => {
     }
   });
 
-  // ---- the rules as data ----------------------------------------------------------------------
+  // ---- the rules as data, each section from a date ------------------------------------------------
 
-  function renderRules(reply: FastifyReply, actor: Actor, extra: { values?: Values; errors?: FormErrors; conflicts?: number } = {}, status = 200) {
-    const rules = admin.rules(actor);
-    const values: Values = Object.fromEntries(rules.map((r) => [r.key, JSON.stringify(r.value, null, 2)]));
-    return reply.page('manage/rules', { rules, values: { ...values, ...extra.values }, errors: extra.errors ?? {}, conflicts: extra.conflicts ?? 0 }, status);
+  /** A rules form's date field: `<section>-effectiveFrom` in values, errors and the input's id. */
+  const dateField = (key: string) => `${key}-effectiveFrom`;
+
+  function renderRules(reply: FastifyReply, actor: Actor, extra: { values?: Values; errors?: FormErrors } = {}, status = 200) {
+    const list = rules.list(actor);
+    const today = tokyoDate(app.clock());
+    const values: Values = Object.fromEntries(list.flatMap((r) => [[r.key, JSON.stringify(r.value, null, 2)], [dateField(r.key), today]]));
+    return reply.page('manage/rules', {
+      rules: list.map((r) => ({ ...r, scheduled: r.scheduled.map((v) => ({ ...v, json: JSON.stringify(v.value, null, 2) })) })),
+      values: { ...values, ...extra.values }, errors: extra.errors ?? {}, today,
+    }, status);
   }
 
   app.get('/manage/rules', async (request, reply) => {
@@ -227,28 +234,59 @@ const manageAdminPages: FastifyPluginAsync = async (app) => {
     if (!actor) return reply;
     const key = request.params.key;
     if (!(RULE_KEYS as string[]).includes(key)) return reply.callNotFound();
-    const text = formValues(request.body, ['value']).value ?? '';
+    const form = formValues(request.body, ['value', 'effectiveFrom']);
+    const text = form.value ?? '';
+    const effectiveFrom = form.effectiveFrom?.trim() ?? '';
+    const values: Values = { [key]: text, [dateField(key)]: effectiveFrom };
     const t = translator(request.lang);
+    const f = formatters(request.lang);
     const label = t(`manage.rules.section.${key as RuleKey}` as MessageKey);
+    const dateLabel = t('manage.rules.effectiveFrom');
+    const today = tokyoDate(app.clock());
+    const dateMessage = (e: FieldError) => (e.message === EFFECTIVE_FROM_MESSAGES.past
+      ? t('manage.rules.error.past', { label: dateLabel, date: f.date(today) })
+      : t('validation.date', { label: dateLabel }));
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
     } catch {
-      return renderRules(reply, actor, { values: { [key]: text }, errors: { [key]: t('manage.rules.error.json', { label }) } }, 422);
+      // The date is still checked, so both mistakes are told at once.
+      const errors: FormErrors = { [key]: t('manage.rules.error.json', { label }) };
+      const dateErrors: FieldError[] = [];
+      effectiveFromOf(effectiveFrom, today, dateErrors);
+      if (dateErrors[0]) errors[dateField(key)] = dateMessage(dateErrors[0]);
+      return renderRules(reply, actor, { values, errors }, 422);
     }
     try {
-      admin.setRules(actor, key, parsed);
-      return seeOther(reply, '/manage/rules', 'flash.rulesSaved');
+      const body = typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? { ...parsed, effectiveFrom } : parsed;
+      const saved = rules.set(actor, key, body);
+      return seeOther(reply, '/manage/rules', saved.effectiveFrom > today ? 'flash.rulesScheduled' : 'flash.rulesSaved');
     } catch (error) {
       if (error instanceof ValidationError) {
-        const paths = [...new Set(error.errors.map((e) => e.path))].join(', ');
-        return renderRules(reply, actor, { values: { [key]: text }, errors: { [key]: t('manage.rules.error.invalid', { label, paths }) } }, 422);
+        const errors: FormErrors = {};
+        const paths = [...new Set(error.errors.filter((e) => e.path !== 'effectiveFrom').map((e) => e.path))].join(', ');
+        if (paths !== '') errors[key] = t('manage.rules.error.invalid', { label, paths });
+        const dateError = error.errors.find((e) => e.path === 'effectiveFrom');
+        if (dateError) errors[dateField(key)] = dateMessage(dateError);
+        return renderRules(reply, actor, { values, errors }, 422);
       }
       if (error instanceof ConflictError) {
         const n = (error.extra.conflicts as unknown[]).length;
-        return renderRules(reply, actor, { values: { [key]: text }, errors: { [key]: t('manage.rules.error.stranded', { label, n }) } }, 409);
+        return renderRules(reply, actor, { values, errors: { [key]: t('manage.rules.error.stranded', { label, n }) } }, 409);
       }
       throw error;
+    }
+  });
+
+  app.post<{ Params: { key: string; date: string } }>('/manage/rules/:key/versions/:date/withdraw', { preHandler: verifyCsrf }, async (request, reply) => {
+    const actor = await managerOnly(request, reply, '/manage/rules');
+    if (!actor) return reply;
+    try {
+      rules.withdraw(actor, request.params.key, request.params.date);
+      return seeOther(reply, '/manage/rules', 'flash.rulesWithdrawn');
+    } catch (error) {
+      const { errors, status } = pageRefusal(error, translator(request.lang));
+      return renderRules(reply, actor, { errors }, status);
     }
   });
 };

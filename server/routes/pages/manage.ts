@@ -8,6 +8,7 @@ import { pathId } from './access.js';
 import { managerOnly, spaceNames } from './desk-access.js';
 import { FORM_ERROR, fieldMessage, formValues, seeOther, type FormErrors } from './forms.js';
 import manageAdminPages from './manage-admin.js';
+import manageSpacePages from './manage-spaces.js';
 
 type Values = Record<string, string>;
 
@@ -197,6 +198,7 @@ const managePages: FastifyPluginAsync = async (app) => {
   });
 
   await app.register(manageAdminPages);
+  await app.register(manageSpacePages);
 };
 
 export default managePages;
