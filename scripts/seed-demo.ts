@@ -5,6 +5,11 @@
  * the real services, with a clock moved to each moment, so every rule (windows, quotas, opening
  * days, conflicts, fees, expiry, no-shows) applies exactly as it would have. What the rules refuse
  * is skipped and counted. The same `now` always gives the same demo (a seeded PRNG).
+ *
+ * Equipment goes the same way: borrowed with bookings (a loan in the booking's transaction), taken
+ * out by registered groups (lib/demo-loans.ts), checked out at the desk when people come and back
+ * as they leave, so the loans, their tagged units and the units' states always agree. Told the
+ * equipment is taken, people keep the room with what is free.
  */
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +22,7 @@ import { ProblemError } from '../server/errors.js';
 import { inSeason } from '../server/domain/calendar.js';
 import { ZONE, addDays, at, fiscalYear, fiscalYearEnd, toApi, toStored, tokyoDate } from '../server/domain/time.js';
 import { recordAudit } from '../server/repositories/audit.js';
+import { findLoan, loansOfBooking, unitsOfLoans } from '../server/repositories/loans.js';
 import { loadSpaces } from '../server/repositories/reference.js';
 import type { BookingView } from '../server/services/booking-view.js';
 import type { Actor } from '../server/services/context.js';
@@ -24,7 +30,8 @@ import { makeServices, type Services } from '../server/services/index.js';
 import { ensureReferenceData } from '../server/services/reference.js';
 import { hashPassword } from '../server/services/secrets.js';
 import { DEMO_GROUPS, DEMO_MARKER_GROUP, person, type Person } from './lib/demo-data.js';
-import { planRequests, planSeries, type PlannedRequest, type PlannedSeries } from './lib/demo-plan.js';
+import { assessCase, openDay, planTakeouts, settleCase, unitRepaired, type PlannedTakeout, type TakeoutFate } from './lib/demo-loans.js';
+import { planRequests, planSeries, type EquipmentItem, type PlannedRequest, type PlannedSeries } from './lib/demo-plan.js';
 import { EventQueue } from './lib/event-queue.js';
 import { formatSummary, summarize, type SeedSummary } from './lib/demo-summary.js';
 import { Random } from './lib/random.js';
@@ -33,6 +40,8 @@ import { Random } from './lib/random.js';
 export const DEMO_PASSWORD = 'hiroba-demo-2026';
 export const DEMO_STAFF_EMAIL = 'staff@hiroba.local';
 const DEMO_SEED = 20260401;
+/** The equipment's own PRNG (demo-plan.ts, PlanInput.gear). */
+const GEAR_SEED = 0x6ea7;
 const INDIVIDUALS = 30;
 /** Demo accounts are hashed at a low scrypt cost: 17 would take ~10 s for the demo's accounts alone. */
 const DEMO_SCRYPT_LOG_N = 14;
@@ -46,12 +55,38 @@ type DemoEvent =
   | { kind: 'pay'; bookingId: number }
   | { kind: 'cancel'; bookingId: number; actor: Actor; reason: string; facilityCaused: boolean }
   | { kind: 'checkIn'; bookingId: number; attendees: number }
+  | { kind: 'takeout'; takeout: PlannedTakeout }
+  /** The desk hands out a loan's units: a take-out's, or those of a booking's loans. */
+  | { kind: 'loanOut'; loanId?: number; bookingId?: number; pickedUpBy?: string }
+  /** And takes them back, one perhaps damaged. */
+  | { kind: 'loanBack'; loanId?: number; bookingId?: number; damage?: Extract<TakeoutFate, { kind: 'damaged' }> }
+  | { kind: 'caseAssess'; caseId: number; costYen: number; note: string }
+  | { kind: 'caseSettle'; caseId: number }
+  | { kind: 'unitRepaired'; caseId: number }
   | { kind: 'periodic' };
 
 const CANCEL_REASONS = ['都合により中止', '参加者が集まらないため', '日程変更のため', '講師の体調不良のため', '台風接近のため'];
 
 function bump(counts: Record<string, number>, key: string, by = 1): void {
   counts[key] = (counts[key] ?? 0) + by;
+}
+
+/**
+ * What a borrower does when told the equipment is not to be had: borrows what is free (none of it
+ * while their borrowing is suspended) and keeps the room. Null when the refusal was not about
+ * equipment.
+ */
+function withLessEquipment(body: Record<string, unknown>, err: ProblemError): Record<string, unknown> | null {
+  const items = body.equipment as EquipmentItem[] | undefined;
+  if (!items || items.length === 0) return null;
+  if (err.code === 'borrowing_suspended') return { ...body, equipment: [] };
+  if (err.code !== 'conflict') return null;
+  const short = ((err.extra.conflicts ?? []) as { equipment?: string; available?: number }[]).filter((c) => c.equipment !== undefined);
+  if (short.length === 0) return null;
+  const left = items
+    .map((i) => ({ ...i, quantity: Math.min(i.quantity, short.find((c) => c.equipment === i.type)?.available ?? i.quantity) }))
+    .filter((i) => i.quantity > 0);
+  return { ...body, equipment: left };
 }
 
 /** The demo's marker: its first group, or its staff account. */
@@ -72,6 +107,7 @@ export async function seedDemo(db: Db, opts: { now: DateTime; config: Config; se
   if (hasDemo(db)) return { seeded: false, reason: `a demo is already in this database (group ${DEMO_MARKER_GROUP})` };
 
   const random = new Random(opts.seed ?? DEMO_SEED);
+  const gear = new Random((opts.seed ?? DEMO_SEED) ^ GEAR_SEED);
   const today = tokyoDate(now);
   const rangeStart = now.minus({ months: 3 }).startOf('month').toISODate()!;
   const rangeEnd = tokyoDate(now.plus({ months: 3 }));
@@ -82,13 +118,14 @@ export async function seedDemo(db: Db, opts: { now: DateTime; config: Config; se
 
   const series = planSeries(random, rangeStart, rangeEnd, secondRun);
   const spaceRows = loadSpaces(db, rangeStart);
+  const days = services.spaces.calendar({ from: rangeStart, to: rangeEnd });
   const { requests } = planRequests({
-    random, rangeStart, rangeEnd, now,
-    days: services.spaces.calendar({ from: rangeStart, to: rangeEnd }),
+    random, gear, rangeStart, rangeEnd, now, days,
     inSeason: (slug, date) => inSeason(date, spaceRows.find((s) => s.slug === slug)!),
   });
+  const takeouts = planTakeouts(gear, days, now);
   // The replay starts the day before the first request was made (a group's, up to six months ahead).
-  const setupAt = [...series, ...requests].reduce((min, r) => (r.madeAt < min ? r.madeAt : min), now).startOf('day').minus({ days: 1 }).plus({ hours: 9 });
+  const setupAt = [...series, ...requests, ...takeouts].reduce((min, r) => (r.madeAt < min ? r.madeAt : min), now).startOf('day').minus({ days: 1 }).plus({ hours: 9 });
   current = setupAt;
 
   // People: the desk's staff, the groups with their members, and individuals with accounts.
@@ -136,13 +173,17 @@ export async function seedDemo(db: Db, opts: { now: DateTime; config: Config; se
   };
   for (const request of requests) schedule(request.madeAt, { kind: 'request', request });
   for (const s of series) schedule(s.madeAt, { kind: 'series', series: s });
+  for (const takeout of takeouts) schedule(takeout.madeAt, { kind: 'takeout', takeout });
   for (let d = tokyoDate(setupAt); d <= today; d = addDays(d, 1)) schedule(at(d, '22:05'), { kind: 'periodic' });
 
   const refused: Record<string, number> = {};
   const followUpsSkipped: Record<string, number> = {};
+  /** Check-outs the desk could not make (the units were not back yet, or the pool shrank). */
+  const loanFollowUpsSkipped: Record<string, number> = {};
   let requestCount = 0;
   let booked = 0;
   let seriesOccurrences = 0;
+  let takeoutCount = 0;
 
   /** What happens to a booking after it is made: payment at the desk, perhaps a cancellation, then use. */
   function followUps(b: BookingView, owner: Actor, inSeries: boolean): void {
@@ -175,6 +216,57 @@ export async function seedDemo(db: Db, opts: { now: DateTime; config: Config; se
     if (random.chance(0.94)) {
       const attendees = Math.max(0, Math.round(b.attendees * (0.7 + random.next() * 0.35)));
       schedule(start.minus({ minutes: random.int(0, 15) }), { kind: 'checkIn', bookingId: b.id, attendees });
+      // Those who came pick their equipment up at the desk and bring it back as they leave.
+      if (b.equipment.length > 0) {
+        const end = DateTime.fromISO(b.end, { zone: ZONE });
+        schedule(start.plus({ minutes: gear.int(0, 5) }), { kind: 'loanOut', bookingId: b.id });
+        schedule(end.minus({ minutes: gear.int(1, 10) }), { kind: 'loanBack', bookingId: b.id });
+      }
+    }
+  }
+
+  /** Makes a booking; told the equipment is taken (or their borrowing suspended), people book the room with what is free. */
+  function book(actor: Actor, body: Record<string, unknown>): ReturnType<Services['bookings']['create']> {
+    try {
+      return services.bookings.create(actor, body);
+    } catch (err) {
+      const less = err instanceof ProblemError ? withLessEquipment(body, err) : null;
+      if (!less) throw err;
+      bump(refused, `equipment ${(err as ProblemError).code}`);
+      return book(actor, less);
+    }
+  }
+
+  /** A take-out: on a conflict a movable one goes to the next open day, and in the end any takes what is free. */
+  function takeout(p: PlannedTakeout): void {
+    const members = groupMembers[p.groupIndex]!;
+    const actor = p.online ? gear.pick(members) : staffActor;
+    let { start, end, items } = p;
+    for (let tries = 0; tries < 8 && items.length > 0; tries += 1) {
+      try {
+        const body = { ...(p.online ? {} : { groupId: members[0]!.groupId! }), start: toApi(start), end: toApi(end), items };
+        const { id } = services.loans.create(actor, body);
+        takeoutCount += 1;
+        const who = gear.pick(members).name;
+        schedule(start.plus({ minutes: gear.int(0, 20) }), { kind: 'loanOut', loanId: id, pickedUpBy: who });
+        if (p.fate.kind !== 'overdue') {
+          schedule(end.minus({ minutes: gear.int(5, 30) }), { kind: 'loanBack', loanId: id, ...(p.fate.kind === 'damaged' ? { damage: p.fate } : {}) });
+        }
+        return;
+      } catch (err) {
+        if (!(err instanceof ProblemError)) throw err;
+        bump(refused, `takeout ${err.code}`);
+        if (err.code !== 'conflict') return;
+        // A few days later first; then with what is free.
+        const nextStart = p.movable && tries < 4 ? openDay(days, addDays(tokyoDate(start), 1)) : null;
+        const nextEnd = nextStart ? openDay(days, addDays(nextStart, Math.round(end.diff(start, 'days').days))) : null;
+        if (nextStart && nextEnd && addDays(nextStart, 6) >= nextEnd) {
+          start = at(nextStart, '10:00');
+          end = at(nextEnd, '17:00');
+        } else {
+          items = (withLessEquipment({ equipment: items }, err)?.equipment ?? []) as EquipmentItem[];
+        }
+      }
     }
   }
 
@@ -242,8 +334,9 @@ export async function seedDemo(db: Db, opts: { now: DateTime; config: Config; se
           actor = random.pick(random.pick(groupMembers));
         }
         const owner = actor.role === 'individual' || actor.role === 'member' ? actor : staffActor;
+        if (r.equipment) body.equipment = r.equipment;
         try {
-          created(services.bookings.create(actor, body), owner);
+          created(book(actor, body), owner);
         } catch (err) {
           if (!(err instanceof ProblemError)) throw err;
           bump(refused, err.code);
@@ -251,7 +344,7 @@ export async function seedDemo(db: Db, opts: { now: DateTime; config: Config; se
           const other = err.code === 'conflict' && !r.rrule && random.chance(0.8) ? otherTime(r) : null;
           if (other) {
             requestCount += 1;
-            attempt(() => created(services.bookings.create(actor, { ...body, start: toApi(other.start), end: toApi(other.end) }), owner), refused);
+            attempt(() => created(book(actor, { ...body, start: toApi(other.start), end: toApi(other.end) }), owner), refused);
           }
         }
         break;
@@ -264,8 +357,9 @@ export async function seedDemo(db: Db, opts: { now: DateTime; config: Config; se
         const body = {
           space: plan.space, start: toApi(start), end: toApi(end), purpose: plan.purpose, attendees: plan.attendees,
           recurrence: { rrule }, ...(plan.online ? {} : { groupId: members[0]!.groupId! }),
+          ...(plan.equipment ? { equipment: plan.equipment } : {}),
         };
-        attempt(() => created(services.bookings.create(actor, body), actor), refused);
+        attempt(() => created(book(actor, body), actor), refused);
         break;
       }
       case 'pay': {
@@ -284,6 +378,48 @@ export async function seedDemo(db: Db, opts: { now: DateTime; config: Config; se
       case 'checkIn':
         attempt(() => services.bookingLife.checkIn(random.pick(staff), event.bookingId, { attendees: event.attendees }), followUpsSkipped);
         break;
+      case 'takeout':
+        takeout(event.takeout);
+        break;
+      case 'loanOut': {
+        const clerk = gear.pick(staff);
+        // Which loans are the booking's is read straight from the table: the service's list view costs
+        // a few queries more, on hundreds of bookings.
+        const ids = event.loanId !== undefined ? [event.loanId]
+          : loansOfBooking(db, event.bookingId!).filter((l) => l.status === 'reserved').map((l) => l.id);
+        for (const id of ids) {
+          attempt(() => services.loans.checkout(clerk, id, event.pickedUpBy ? { pickedUpBy: event.pickedUpBy } : {}), loanFollowUpsSkipped);
+        }
+        break;
+      }
+      case 'loanBack': {
+        const clerk = gear.pick(staff);
+        const out = event.loanId !== undefined ? [findLoan(db, event.loanId)!] : loansOfBooking(db, event.bookingId!);
+        for (const loan of out.filter((l) => l.status === 'checked_out')) {
+          const units = unitsOfLoans(db, [loan.id]).filter((u) => u.returnedAt === null);
+          // The damaged unit is one of the story's type, or (the take-out got less than it asked) its first.
+          const broken = event.damage ? (units.find((u) => u.type === event.damage!.type) ?? units[0]) : undefined;
+          const body = { units: units.map((u) => (u === broken ? { tag: u.tag, condition: 'damaged' as const, note: event.damage!.note } : { tag: u.tag, condition: 'ok' as const })) };
+          const { damageCases: opened } = services.loans.return(clerk, loan.id, body);
+          const fate = event.damage?.case;
+          if (fate?.kind === 'settled' && opened[0] !== undefined) {
+            const day = (n: number, clock: string) => at(addDays(tokyoDate(current), n), clock).plus({ minutes: gear.int(0, 120) });
+            schedule(day(fate.assessAfterDays, '11:00'), { kind: 'caseAssess', caseId: opened[0], costYen: fate.costYen, note: fate.assessmentNote });
+            schedule(day(fate.repairedAfterDays, '14:00'), { kind: 'unitRepaired', caseId: opened[0] });
+            schedule(day(fate.settleAfterDays, '10:00'), { kind: 'caseSettle', caseId: opened[0] });
+          }
+        }
+        break;
+      }
+      case 'caseAssess':
+        assessCase(db, event.caseId, { costYen: event.costYen, liable: true, note: event.note }, current);
+        break;
+      case 'caseSettle':
+        settleCase(db, event.caseId, current);
+        break;
+      case 'unitRepaired':
+        unitRepaired(db, event.caseId, current);
+        break;
       case 'periodic':
         services.bookingLife.runPeriodic(current);
         break;
@@ -296,13 +432,13 @@ export async function seedDemo(db: Db, opts: { now: DateTime; config: Config; se
     recordAudit(tx, { at: toStored(now), actorId: staffActor.id, action: 'demo.seed', entity: 'database', entityId: null, detail: { from: rangeStart, to: rangeEnd, booked } });
   }, { behavior: 'immediate' });
 
-  const summary = summarize(db, rangeStart, rangeEnd);
+  const summary = summarize(db, rangeStart, rangeEnd, toStored(now));
   return {
     seeded: true,
     summary: {
       from: rangeStart, to: rangeEnd, groups: DEMO_GROUPS.length,
       accounts: { staff: staff.length, members: groupMembers.flat().length, individuals: individuals.length },
-      requests: requestCount, booked, seriesOccurrences, refused, followUpsSkipped,
+      requests: requestCount, booked, seriesOccurrences, takeouts: takeoutCount, refused, followUpsSkipped, loanFollowUpsSkipped,
       ...summary,
       staff: { email: DEMO_STAFF_EMAIL, password: DEMO_PASSWORD },
       elapsedMs: Date.now() - started,

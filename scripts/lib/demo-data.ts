@@ -60,6 +60,8 @@ export interface SeriesPlan {
   purpose: string;
   /** Made by a member online rather than by staff at the desk. */
   online: boolean;
+  /** Equipment borrowed on every date (the series' loans). */
+  equipment?: { type: string; quantity: number }[];
 }
 
 export interface DemoGroup {
@@ -78,12 +80,13 @@ export const DEMO_GROUPS: readonly DemoGroup[] = [
   {
     name: '桜が丘町内会', kana: 'さくらがおかちょうないかい', type: 'neighborhood-association', memberCount: 420,
     fields: ['地域自治', '防災'], description: '桜が丘一丁目から三丁目の町内会です。防災訓練と夏祭りを行っています。', publicProfile: true,
-    series: [{ space: 'training-a', weekday: 6, nth: 1, start: '10:00', end: '12:00', attendees: 18, purpose: '町内会役員会', online: false }],
+    series: [{ space: 'training-a', weekday: 6, nth: 1, start: '10:00', end: '12:00', attendees: 18, purpose: '町内会役員会', online: false, equipment: [{ type: 'whiteboard', quantity: 1 }] }],
   },
   {
     name: '緑川地区市民委員会', kana: 'みどりかわちくしみんいいんかい', type: 'district-committee', memberCount: 35,
     fields: ['地域自治', '福祉'], description: '緑川地区の町内会長と各種団体の代表による委員会です。', publicProfile: true,
-    series: [{ space: 'training', weekday: 4, nth: 3, start: '19:00', end: '21:00', attendees: 40, purpose: '地区市民委員会 定例会', online: false }],
+    series: [{ space: 'training', weekday: 4, nth: 3, start: '19:00', end: '21:00', attendees: 40, purpose: '地区市民委員会 定例会', online: false,
+      equipment: [{ type: 'projector', quantity: 1 }, { type: 'screen', quantity: 1 }, { type: 'wireless-mic', quantity: 1 }] }],
   },
   {
     name: 'NPO法人ひろば子ども食堂ネット', kana: 'ひろばこどもしょくどうねっと', type: 'npo', memberCount: 48,
@@ -99,15 +102,15 @@ export const DEMO_GROUPS: readonly DemoGroup[] = [
     name: '日本語ボランティア にじの会', kana: 'にほんごぼらんてぃあ にじのかい', type: 'volunteer', memberCount: 30,
     fields: ['国際交流', '教育'], description: '外国にルーツを持つ市民のための日本語教室です。', publicProfile: true,
     series: [
-      { space: 'training-b', weekday: 2, start: '10:00', end: '12:00', attendees: 20, purpose: '日本語教室', online: false },
-      { space: 'training-b', weekday: 6, start: '13:30', end: '15:30', attendees: 22, purpose: '日本語教室（週末クラス）', online: false },
+      { space: 'training-b', weekday: 2, start: '10:00', end: '12:00', attendees: 20, purpose: '日本語教室', online: false, equipment: [{ type: 'whiteboard', quantity: 2 }] },
+      { space: 'training-b', weekday: 6, start: '13:30', end: '15:30', attendees: 22, purpose: '日本語教室（週末クラス）', online: false, equipment: [{ type: 'whiteboard', quantity: 2 }] },
     ],
   },
   {
     name: '市民合唱団こだま', kana: 'しみんがっしょうだんこだま', type: 'other', memberCount: 60,
     fields: ['文化', '音楽'], description: '年に一度の定期演奏会に向けて練習しています。', publicProfile: true,
     // Weekly in the hall: a month with five Fridays runs into the hall quota (4 a month), as it does for real.
-    series: [{ space: 'hall', weekday: 5, start: '18:30', end: '21:30', attendees: 55, purpose: '合唱練習', online: true }],
+    series: [{ space: 'hall', weekday: 5, start: '18:30', end: '21:30', attendees: 55, purpose: '合唱練習', online: true, equipment: [{ type: 'piano', quantity: 1 }] }],
   },
   {
     name: '傾聴ボランティア こころ', kana: 'けいちょうぼらんてぃあ こころ', type: 'volunteer', memberCount: 15,

@@ -26,6 +26,13 @@ export interface PlannedRequest {
   exemption?: { percent: 50 | 100; reason: string };
   /** A daily series (an exhibition over several days) that staff make for a walk-in. */
   rrule?: string;
+  /** Equipment borrowed with the room (a loan made with the booking). */
+  equipment?: EquipmentItem[];
+}
+
+export interface EquipmentItem {
+  type: string;
+  quantity: number;
 }
 
 export interface PlannedSeries {
@@ -70,6 +77,11 @@ const CLOSE = '22:00';
 
 export interface PlanInput {
   random: Random;
+  /**
+   * Chooses the equipment of each request. A PRNG of its own, so adding equipment to the demo left
+   * the rooms, times and people of every request as they were.
+   */
+  gear: Random;
   /** The opening days of the range of use dates. */
   days: readonly OpeningDay[];
   rangeStart: string;
@@ -162,7 +174,63 @@ function oneRequest(input: PlanInput, day: OpeningDay, d: SpaceDemand): PlannedR
     base.purpose = `市共催 ${base.purpose}`;
   }
   const madeAt = madeAtFor(random, base, leadDaysFor(random, base.booker, commercial), input.now);
-  return madeAt ? { ...base, madeAt } : null;
+  if (!madeAt) return null;
+  const equipment = equipmentFor(input.gear, base);
+  return { ...base, madeAt, ...(equipment.length > 0 ? { equipment } : {}) };
+}
+
+const SPACE_KIND = new Map(DEMAND.map((d) => [d.slug, d.kind]));
+const SHOWS = /展/;
+const MUSIC = /演奏|発表|合唱|ダンス/;
+const TALKS = /講演|総会|シンポジウム|上映|説明|講座|研修|セミナー/;
+
+/**
+ * What a request borrows with its room, as the center's users do: projectors and screens with the
+ * training rooms and for talks in the hall, microphones and the PA set in the hall, the piano and
+ * the stage for concerts, panels for exhibitions in the lounge, now and then a whiteboard.
+ */
+export function equipmentFor(random: Random, r: { space: string; purpose: string; attendees: number }): EquipmentItem[] {
+  const out: EquipmentItem[] = [];
+  const add = (type: string, quantity: number) => out.push({ type, quantity });
+  switch (SPACE_KIND.get(r.space)) {
+    case 'training':
+      if (random.chance(0.4)) {
+        add('projector', r.space === 'training' && r.attendees > 40 && random.chance(0.3) ? 2 : 1);
+        if (random.chance(0.75)) add('screen', 1);
+      }
+      if (r.space === 'training' && random.chance(0.25)) add('wireless-mic', 1);
+      if (random.chance(0.15)) add('whiteboard', 1);
+      break;
+    case 'hall':
+      if (MUSIC.test(r.purpose)) {
+        if (random.chance(0.7) && !/ダンス/.test(r.purpose)) add('piano', 1);
+        if (random.chance(0.35)) add('stage', 1);
+        if (random.chance(0.4)) add('wireless-mic', random.int(1, 2));
+        if (/ダンス/.test(r.purpose) && random.chance(0.5)) add('portable-pa', 1);
+      } else {
+        if (TALKS.test(r.purpose) && random.chance(0.65)) {
+          add('projector', 1);
+          add('screen', 1);
+        }
+        if (random.chance(0.75)) add('wireless-mic', random.int(1, 2));
+        if (random.chance(0.15)) add('stage', 1);
+        if (/交流/.test(r.purpose) && random.chance(0.4)) add('panel', random.int(4, 8));
+      }
+      break;
+    case 'lounge':
+      if (SHOWS.test(r.purpose)) {
+        if (random.chance(0.85)) add('panel', random.int(4, 10));
+      } else if (random.chance(0.3)) add('whiteboard', 1);
+      break;
+    case 'small':
+      if (random.chance(0.06)) add('projector', 1);
+      if (random.chance(0.12)) add('whiteboard', 1);
+      break;
+    case 'plaza':
+      if (random.chance(0.25)) add('portable-pa', 1);
+      break;
+  }
+  return out;
 }
 
 /** The one-off requests for every date of use in the range (a few even for closed days). */
@@ -190,7 +258,8 @@ export function planRequests(input: PlanInput): { requests: PlannedRequest[]; no
         attendees: random.int(10, 40), purpose: random.pick(['写真展', '絵画展', '手芸作品展', '書道展']),
         rrule: `FREQ=DAILY;COUNT=${days}`,
       };
-      push(((madeAt) => (madeAt ? { ...r, madeAt } : null))(madeAtFor(random, r, random.int(20, 45), input.now)));
+      const made = madeAtFor(random, r, random.int(20, 45), input.now);
+      push(made ? { ...r, madeAt: made, equipment: [{ type: 'panel', quantity: input.gear.int(6, 10) }] } : null);
     }
   }
   return { requests, notYetMade };

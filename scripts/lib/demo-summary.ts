@@ -21,9 +21,14 @@ export interface SeedSummary {
   requests: number;
   booked: number;
   seriesOccurrences: number;
+  /** Take-outs (持ち出し) made by registered groups. */
+  takeouts: number;
   refused: Record<string, number>;
   /** Payments, cancellations and check-ins that no longer applied (the booking had expired, say). */
   followUpsSkipped: Record<string, number>;
+  /** Check-outs and returns that did not happen (the units were not at the desk). */
+  loanFollowUpsSkipped: Record<string, number>;
+  loans: LoanSummary;
   payments: { count: number; yen: number; refunds: number };
   cancellations: number;
   checkIns: number;
@@ -34,8 +39,28 @@ export interface SeedSummary {
   elapsedMs: number;
 }
 
-export function summarize(db: Db, from: string, to: string) {
+export interface LoanSummary {
+  withBookings: number;
+  takeouts: number;
+  reserved: number;
+  out: number;
+  overdue: number;
+  returned: number;
+  cancelled: number;
+  /** Damage cases by status. */
+  damageCases: Record<string, number>;
+}
+
+export function summarize(db: Db, from: string, to: string, nowIso: string) {
   const sql = db.$client;
+  const l = sql.prepare(`SELECT sum(kind = 'booking') AS withBookings, sum(kind = 'takeout') AS takeouts,
+      sum(status = 'reserved') AS reserved, sum(status = 'checked_out') AS out, sum(status = 'checked_out' AND end_at < ?) AS overdue,
+      sum(status = 'returned') AS returned, sum(status = 'cancelled') AS cancelled FROM loans`).get(nowIso) as Record<keyof Omit<LoanSummary, 'damageCases'>, number | null>;
+  const cases = sql.prepare(`SELECT status, count(*) AS n FROM damage_cases GROUP BY status ORDER BY status`).all() as { status: string; n: number }[];
+  const loans: LoanSummary = {
+    withBookings: l.withBookings ?? 0, takeouts: l.takeouts ?? 0, reserved: l.reserved ?? 0, out: l.out ?? 0, overdue: l.overdue ?? 0,
+    returned: l.returned ?? 0, cancelled: l.cancelled ?? 0, damageCases: Object.fromEntries(cases.map((c) => [c.status, c.n])),
+  };
   const months = sql.prepare(`
     SELECT substr(use_date, 1, 7) AS month, count(*) AS total,
       sum(status = 'provisional') AS provisional, sum(status = 'confirmed') AS confirmed,
@@ -48,7 +73,7 @@ export function summarize(db: Db, from: string, to: string) {
   const b = sql.prepare(`SELECT sum(status = 'cancelled') AS cancellations, sum(attendance = 'checked_in') AS checkIns,
     sum(attendance = 'no_show') AS noShows, sum(status = 'expired') AS expired FROM bookings`).get() as Record<string, number | null>;
   return {
-    months,
+    months, loans,
     payments: { count: pay.count ?? 0, yen: pay.yen, refunds: pay.refunds ?? 0 },
     cancellations: b.cancellations ?? 0, checkIns: b.checkIns ?? 0, noShows: b.noShows ?? 0, expired: b.expired ?? 0,
   };
@@ -62,6 +87,8 @@ export function formatSummary(s: SeedSummary): string {
     `  ${s.requests} requests → ${s.booked} bookings (${s.seriesOccurrences} from series)`,
     `  refused by the rules: ${Object.entries(s.refused).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}`,
     `  follow-ups that no longer applied: ${Object.entries(s.followUpsSkipped).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}`,
+    `  ${s.loans.withBookings + s.loans.takeouts} loans (${s.loans.withBookings} with bookings, ${s.loans.takeouts} take-outs): ${s.loans.returned} returned, ${s.loans.out} out (${s.loans.overdue} overdue), ${s.loans.reserved} reserved, ${s.loans.cancelled} cancelled`,
+    `  damage cases: ${Object.entries(s.loans.damageCases).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}; check-outs and returns not made: ${Object.entries(s.loanFollowUpsSkipped).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}`,
     `  ${s.payments.count} payments (¥${s.payments.yen.toLocaleString('en-US')}), ${s.payments.refunds} refunds, ${s.cancellations} cancelled, ${s.expired} expired, ${s.checkIns} check-ins, ${s.noShows} no-shows`,
     '',
     '  month     total  provisional  confirmed  cancelled  expired  evening  weekend',

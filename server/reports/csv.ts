@@ -6,7 +6,7 @@
  */
 import type { ReportData } from './figures.js';
 import { BANDS } from './occupancy.js';
-import { BAND_LABEL, CENTER_NAME, CHANNEL_LABEL, HEAT_ROW_LABEL, NOT_YET_AVAILABLE, channelLabel, t } from './labels.js';
+import { BAND_LABEL, CENTER_NAME, CHANNEL_LABEL, HEAT_ROW_LABEL, channelLabel, t } from './labels.js';
 
 const BOM = '\uFEFF';
 const FORMULA_START = /^[=+\-@\t\r]/;
@@ -116,7 +116,30 @@ export function summaryRows(data: ReportData): Cell[][] {
   add('利用登録', '却下', '', r.rejections, '件');
   add('利用登録', '登録団体数', `${r.asOf}時点`, r.registeredGroups, '団体');
 
-  add('備品貸出・破損', '', '', null, '', NOT_YET_AVAILABLE);
+  const e = data.equipment;
+  for (const x of e.types) {
+    add('備品貸出', x.name, '貸出件数', x.loans, '件', '開始日基準・取消を除く');
+    add('備品貸出', x.name, '数量', x.units, '点');
+    add('備品貸出', x.name, '利用とあわせた貸出', x.withBooking, '件');
+    add('備品貸出', x.name, '持ち出し', x.takeouts, '件');
+    add('備品貸出', x.name, '備品使用料', x.feeYen, '円', '利用日基準・減免前');
+  }
+  add('備品貸出', '計', '貸出件数', e.total.loans, '件', '開始日基準・取消を除く');
+  add('備品貸出', '計', '数量', e.total.units, '点');
+  add('備品貸出', '計', '利用とあわせた貸出', e.total.withBooking, '件');
+  add('備品貸出', '計', '持ち出し', e.total.takeouts, '件');
+  add('備品貸出', '計', '受け取りなし', e.total.notPickedUp, '件', '作成時点で期間を過ぎて予約のまま');
+  add('備品貸出', '計', '備品使用料', e.total.feeYen, '円', '利用日基準・減免前');
+  const d = e.damage;
+  add('破損・紛失', '届出', '破損', d.opened.damaged, '件', '届出日基準');
+  add('破損・紛失', '届出', '紛失', d.opened.lost, '件', '届出日基準');
+  add('破損・紛失', '弁償の請求', '件数', d.invoiced.count, '件', '査定日基準');
+  add('破損・紛失', '弁償の請求', '金額', d.invoiced.yen, '円', '査定日基準');
+  add('破損・紛失', '弁償なし', '件数', d.notLiable, '件', '査定日基準');
+  add('破損・紛失', '収納', '件数', d.settled.count, '件', '収納日基準');
+  add('破損・紛失', '収納', '金額', d.settled.yen, '円', '収納日基準');
+  add('破損・紛失', '免除', '件数', d.waived.count, '件', '免除日基準');
+  add('破損・紛失', '免除', '金額', d.waived.yen, '円', '免除日基準・査定額');
   const o = data.opinions;
   for (const c of o.categories) {
     const name = t(`opinionCategory.${c.category}`);
@@ -146,6 +169,10 @@ export function summaryRows(data: ReportData): Cell[][] {
     add('月別', mf.month, 'アンケート回答数', mf.surveyResponses, '件');
     add('月別', mf.month, '満足度の評価の数', mf.ratingCount, '件');
     add('月別', mf.month, '満足度の平均', mf.ratingAverage, '点', mf.ratingAverage === null ? '回答なし' : '');
+    add('月別', mf.month, '備品の貸出件数', mf.loans, '件');
+    add('月別', mf.month, '備品の貸出数量', mf.loanUnits, '点');
+    add('月別', mf.month, '備品使用料', mf.equipmentFeeYen, '円');
+    add('月別', mf.month, '破損・紛失の届出', mf.damageOpened, '件');
   }
   return rows;
 }

@@ -8,10 +8,12 @@
  *
  * Opinions count in the month they were received (受付日), with whether they are answered when the
  * report is made; published answers in the month they were published (公開日). Survey responses
- * and their ratings count in the month they were submitted.
+ * and their ratings count in the month they were submitted. Equipment loans and damage cases:
+ * equipment.ts.
  */
 import type { OpeningDay } from '../domain/calendar.js';
 import type { Attendance, Band, BandRules, BookingStatus, Category, Channel, PaymentStatus } from '../domain/rules.js';
+import { computeEquipment, type EquipmentFigures, type ReportDamageCase, type ReportEquipmentLine, type ReportEquipmentType, type ReportLoan } from './equipment.js';
 import { BANDS, HEAT_ROWS, heatRowOf, minutesByBand, occupancy, type HeatRow, type OccupancySpace, type SpaceInterval, type SpaceOccupancy } from './occupancy.js';
 import { monthPeriod, monthsOf, periodNames, type ReportPeriod } from './period.js';
 
@@ -45,6 +47,8 @@ export interface ReportBooking {
   /** What the exemption took off the fee (the 減免 line). */
   exemptionYen: number;
   permitNo: string | null;
+  /** The equipment lines of its fee (none for most bookings). */
+  equipment: ReportEquipmentLine[];
 }
 
 export interface ReportPayment {
@@ -100,12 +104,12 @@ export interface ReportInput {
   registrations: readonly ReportRegistration[];
   opinions: readonly ReportOpinion[];
   surveyResponses: readonly ReportSurveyResponse[];
+  equipmentTypes: readonly ReportEquipmentType[];
+  /** Loans starting in the period, not cancelled. */
+  loans: readonly ReportLoan[];
+  /** Damage cases opened, assessed or closed in the period. */
+  damageCases: readonly ReportDamageCase[];
   bands: BandRules;
-}
-
-/** A section whose source Hiroba does not have yet: the report says so and shows no number. */
-export interface NotYetAvailable {
-  available: false;
 }
 
 export interface CountAndMinutes {
@@ -155,6 +159,7 @@ export interface Figures {
     /** The rating answers (1–5) of those responses; the average rounded to 2 places, null when none. */
     ratings: { count: number; sum: number; average: number | null };
   };
+  equipment: EquipmentFigures;
 }
 
 export interface MonthFigures {
@@ -172,6 +177,10 @@ export interface MonthFigures {
   surveyResponses: number;
   ratingCount: number;
   ratingAverage: number | null;
+  loans: number;
+  loanUnits: number;
+  equipmentFeeYen: number;
+  damageOpened: number;
 }
 
 export interface ReportData extends Figures {
@@ -181,7 +190,6 @@ export interface ReportData extends Figures {
   generatedAt: string;
   /** A fiscal year's months, April to March; empty for a month. */
   months: MonthFigures[];
-  equipment: NotYetAvailable;
   /** Every booking of the period, every status, by date and time of use. */
   rows: ReportBooking[];
 }
@@ -328,6 +336,7 @@ export function computeFigures(input: ReportInput, from: string, to: string): Fi
       }),
     },
     surveys: { responses: responses.length, ratings: { count: ratingCount, sum: ratingSum, average: ratingAverage(ratingSum, ratingCount) } },
+    equipment: computeEquipment({ types: input.equipmentTypes, loans: input.loans, bookings: live, damageCases: input.damageCases, from, to, generatedAt: input.generatedAt }),
   };
 }
 
@@ -344,13 +353,14 @@ export function computeReport(input: ReportInput): ReportData {
         attendees: f.attendees.planned, actualAttendees: f.attendees.actual, chargedYen: f.money.chargedYen, incomeYen: f.money.incomeYen,
         opinionsReceived: f.opinions.received, opinionsAnswered: f.opinions.answered, opinionsPublished: f.opinions.published,
         surveyResponses: f.surveys.responses, ratingCount: f.surveys.ratings.count, ratingAverage: f.surveys.ratings.average,
+        loans: f.equipment.total.loans, loanUnits: f.equipment.total.units, equipmentFeeYen: f.equipment.total.feeYen,
+        damageOpened: f.equipment.damage.opened.damaged + f.equipment.damage.opened.lost,
       };
     })
     : [];
   const rows = input.bookings.filter((b) => within(b.useDate, period.from, period.to))
     .sort((a, b) => (a.startAt < b.startAt ? -1 : a.startAt > b.startAt ? 1 : a.id - b.id));
   return {
-    ...figures, period, names: periodNames(period), center: input.center, generatedAt: input.generatedAt, months,
-    equipment: { available: false }, rows,
+    ...figures, period, names: periodNames(period), center: input.center, generatedAt: input.generatedAt, months, rows,
   };
 }

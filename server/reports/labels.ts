@@ -11,7 +11,12 @@ export const t = translator('ja');
 
 export const CENTER_NAME = t('site.name');
 
-export const NOT_YET_AVAILABLE = 'この機能はまだ稼働していません';
+/** A damage case's state, as the report writes it. */
+export const CASE_STATUS_LABEL = {
+  open: '査定前', invoiced: '請求中', not_liable: '弁償なし', settled: '収納済', waived: '免除',
+} as const;
+
+export const CASE_KIND_LABEL = { damaged: '破損', lost: '紛失' } as const;
 
 export const BAND_LABEL: Record<Band, string> = { morning: '午前', afternoon: '午後', evening: '夜間' };
 

@@ -5,7 +5,7 @@
 import { columnChart, heatmap, shareBar, stackedBar } from './charts.js';
 import type { Figures, ReportData } from './figures.js';
 import { hours, num, percent, seirekiDate, warekiDate, yen } from './japanese.js';
-import { BAND_LABEL, CHANNEL_LABEL, HEAT_ROW_LABEL, NOT_YET_AVAILABLE, t } from './labels.js';
+import { BAND_LABEL, CASE_KIND_LABEL, CASE_STATUS_LABEL, CHANNEL_LABEL, HEAT_ROW_LABEL, t } from './labels.js';
 import { BANDS } from './occupancy.js';
 import { contentWidth, ensureSpace, FONT, footers, GREY, heading, INK, MARGIN, newDocument, paragraph, SHADE, table, textAt, toBuffer, type Doc } from './pdf.js';
 
@@ -168,9 +168,59 @@ function surveySection(doc: Doc, f: Figures, n: number): void {
   paragraph(doc, '対象期間に送信された回答（すべてのアンケート）。満足度は5段階評価（1〜5）の設問への回答の平均で、評価の数はその回答の数。', { size: 8, color: GREY });
 }
 
-function notYetSection(doc: Doc, title: string, n: number): void {
-  heading(doc, `${n}. ${title}`, 60);
-  paragraph(doc, `${NOT_YET_AVAILABLE}。この項目の数値はありません。`);
+const md = (date: string) => `${Number(date.slice(5, 7))}/${Number(date.slice(8, 10))}`;
+
+function equipmentSection(doc: Doc, data: ReportData, n: number): void {
+  const e = data.equipment;
+  const w = contentWidth(doc);
+  heading(doc, `${n}. 備品の貸出と破損`, 300);
+  table(doc, [
+    { header: '備品', width: 125 }, { header: '貸出件数', width: 65, align: 'right' }, { header: '数量', width: 55, align: 'right' },
+    { header: '利用とあわせて', width: 90, align: 'right' }, { header: '持ち出し', width: 65, align: 'right' }, { header: '備品使用料', width: w - 400, align: 'right' },
+  ], [
+    ...e.types.map((x) => ({ cells: [x.name, `${num(x.loans)}件`, num(x.units), `${num(x.withBooking)}件`, `${num(x.takeouts)}件`, yen(x.feeYen)] })),
+    { cells: ['計', `${num(e.total.loans)}件`, num(e.total.units), `${num(e.total.withBooking)}件`, `${num(e.total.takeouts)}件`, yen(e.total.feeYen)], emphasis: true },
+  ]);
+  stackedBar(doc, [
+    { label: '施設の利用とあわせた貸出', value: e.total.withBooking, display: `${num(e.total.withBooking)}件` },
+    { label: '持ち出し（登録団体）', value: e.total.takeouts, display: `${num(e.total.takeouts)}件` },
+  ], { caption: '貸出の内訳（件数）' });
+  paragraph(doc, `貸出件数は対象期間に始まる貸出（取消を除く）の件数で、備品ごとの行はその備品を含む貸出を数える（複数の備品の貸出も計では1件）。数量は貸し出した台数・枚数。受け取りのなかった貸出（作成時点で期間を過ぎても予約のまま）は${num(e.total.notPickedUp)}件。備品使用料は対象期間に利用日がある予約（仮予約・確定）の料金のうち備品の分で、減免前の額。登録団体は無料。`, { size: 8, color: GREY });
+
+  const d = e.damage;
+  table(doc, [{ header: '破損・紛失', width: 250 }, { header: '件数', width: 80, align: 'right' }, { header: '金額', width: 110, align: 'right' }, { header: '', width: w - 440 }], [
+    { cells: ['破損の届出', `${num(d.opened.damaged)}件`, '', ''] },
+    { cells: ['紛失の届出', `${num(d.opened.lost)}件`, '', ''] },
+    { cells: ['弁償の請求（査定で借受者の責任）', `${num(d.invoiced.count)}件`, yen(d.invoiced.yen), ''] },
+    { cells: ['弁償なし（通常の損耗・不可抗力）', `${num(d.notLiable)}件`, '', ''] },
+    { cells: ['弁償金の収納', `${num(d.settled.count)}件`, yen(d.settled.yen), ''] },
+    { cells: ['弁償の免除', `${num(d.waived.count)}件`, yen(d.waived.yen), ''] },
+  ]);
+  if (d.cases.length > 0) {
+    const names = new Map(e.types.map((x) => [x.type, x.name]));
+    table(doc, [
+      { header: '届出日', width: 55 }, { header: '備品（管理番号）', width: 150 }, { header: '区分', width: 45 }, { header: '状況', width: 65 },
+      { header: '査定日', width: 55 }, { header: '完了日', width: 55 }, { header: '金額', width: w - 425, align: 'right' },
+    ], d.cases.map((c) => ({
+      cells: [md(c.openedOn), `${names.get(c.type) ?? c.type}（${c.unit}）`, CASE_KIND_LABEL[c.kind], CASE_STATUS_LABEL[c.status],
+        c.assessedOn ? md(c.assessedOn) : '—', c.closedOn ? md(c.closedOn) : '—', c.costYen === null ? '—' : yen(c.costYen)],
+    })), { size: 8.5, rowHeight: 17 });
+  }
+  paragraph(doc, '件数は対象期間にそれぞれの手続き（届出・査定・収納・免除）があったもの。金額は管理者の査定額（修理費。再調達価格が上限）。弁償金は使用料の収入額に含まない。事案の状況は作成時点のもの。', { size: 8, color: GREY });
+
+  if (data.months.length > 0) {
+    // The year's months on one page: the header, twelve months and the total.
+    ensureSpace(doc, 14 * 17 + 30);
+    textAt(doc, '月別の推移', MARGIN.left, doc.y, { size: 9, color: GREY });
+    doc.y += 14;
+    table(doc, [
+      { header: '月', width: 50 }, { header: '貸出件数', width: 85, align: 'right' }, { header: '数量', width: 75, align: 'right' },
+      { header: '備品使用料', width: 110, align: 'right' }, { header: '破損・紛失の届出', width: 120, align: 'right' },
+    ], [
+      ...data.months.map((m) => ({ cells: [`${Number(m.month.slice(5))}月`, `${num(m.loans)}件`, num(m.loanUnits), yen(m.equipmentFeeYen), `${num(m.damageOpened)}件`] })),
+      { cells: ['計', `${num(e.total.loans)}件`, num(e.total.units), yen(e.total.feeYen), `${num(d.opened.damaged + d.opened.lost)}件`], emphasis: true },
+    ], { size: 8.5, rowHeight: 17 });
+  }
 }
 
 function monthsSection(doc: Doc, data: ReportData, n: number): void {
@@ -201,7 +251,7 @@ export function reportPdf(data: ReportData): Promise<Buffer> {
   moneySection(doc, data, n++);
   channelSection(doc, data, n++);
   registrationSection(doc, data, n++);
-  notYetSection(doc, '備品の貸出と破損', n++);
+  equipmentSection(doc, data, n++);
   opinionSection(doc, data, n++);
   surveySection(doc, data, n++);
   doc.font(FONT);

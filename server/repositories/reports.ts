@@ -2,9 +2,12 @@
  * The one query layer of reports and documents: the monthly and fiscal reports (PDF, CSVs), the
  * managers' list of months, permits and receipts read their rows here and nowhere else.
  */
-import { and, asc, eq, gte, lt, lte, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, lt, lte, ne, or, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.js';
-import { accounts, bookings, groups, opinions, payments, registrations, spaceBlocks, spaces, surveyAnswers, surveyResponses } from '../../db/schema.js';
+import {
+  accounts, bookings, damageCases, equipmentTypes, equipmentUnits, groups, loanItems, loans, opinions, payments, registrations, spaceBlocks, spaces,
+  surveyAnswers, surveyResponses,
+} from '../../db/schema.js';
 
 /** Paid so far: payments less refunds and voids, whenever they were made. */
 const paidSql = sql<number>`coalesce((SELECT sum(CASE WHEN p.kind = 'payment' THEN p.amount_yen ELSE -p.amount_yen END) FROM payments p WHERE p.booking_id = ${bookings.id}), 0)`;
@@ -17,7 +20,7 @@ export function bookingsUsedBetween(db: Tx, from: string, to: string) {
     category: bookings.category, channel: bookings.channel, walkInName: bookings.walkInName, accountId: bookings.accountId, groupId: bookings.groupId,
     status: bookings.status, paymentStatus: bookings.paymentStatus, attendance: bookings.attendance,
     purpose: bookings.purpose, attendees: bookings.attendees, actualAttendees: bookings.actualAttendees,
-    totalYen: bookings.totalYen, linesJson: bookings.linesJson, cancellationFeeYen: bookings.cancellationFeeYen,
+    totalYen: bookings.totalYen, linesJson: bookings.linesJson, pricingJson: bookings.pricingJson, cancellationFeeYen: bookings.cancellationFeeYen,
     exemptionPercent: bookings.exemptionPercent, exemptionReason: bookings.exemptionReason, permitNo: bookings.permitNo,
     paidYen: paidSql,
   }).from(bookings).innerJoin(spaces, eq(spaces.id, bookings.spaceId))
@@ -71,6 +74,37 @@ export function surveyResponsesBetween(db: Tx, fromIso: string, toIso: string) {
   }).from(surveyResponses).leftJoin(surveyAnswers, eq(surveyAnswers.responseId, surveyResponses.id))
     .where(and(gte(surveyResponses.submittedAt, fromIso), lt(surveyResponses.submittedAt, toIso)))
     .groupBy(surveyResponses.id).orderBy(asc(surveyResponses.id)).all();
+}
+
+/** The equipment types, in the catalogue's order. */
+export function equipmentTypeNames(db: Tx) {
+  return db.select({ slug: equipmentTypes.slug, name: equipmentTypes.name }).from(equipmentTypes).orderBy(asc(equipmentTypes.sortOrder), asc(equipmentTypes.id)).all();
+}
+
+/** Loans starting in [fromIso, toIso) that are not cancelled, one row per item (type and quantity). */
+export function loanItemsStartingBetween(db: Tx, fromIso: string, toIso: string) {
+  return db.select({
+    id: loans.id, kind: loans.kind, status: loans.status, startAt: loans.startAt, endAt: loans.endAt,
+    type: equipmentTypes.slug, quantity: loanItems.quantity,
+  }).from(loans)
+    .innerJoin(loanItems, eq(loanItems.loanId, loans.id))
+    .innerJoin(equipmentTypes, eq(equipmentTypes.id, loanItems.typeId))
+    .where(and(gte(loans.startAt, fromIso), lt(loans.startAt, toIso), ne(loans.status, 'cancelled')))
+    .orderBy(asc(loans.startAt), asc(loans.id), asc(equipmentTypes.sortOrder)).all();
+}
+
+/** Damage cases opened, assessed or closed in [fromIso, toIso), with their unit's tag and type. No borrower, no notes. */
+export function damageCasesBetween(db: Tx, fromIso: string, toIso: string) {
+  const inRange = (column: typeof damageCases.openedAt | typeof damageCases.assessedAt | typeof damageCases.closedAt) => and(gte(column, fromIso), lt(column, toIso));
+  return db.select({
+    id: damageCases.id, unit: equipmentUnits.tag, type: equipmentTypes.slug, kind: damageCases.kind, status: damageCases.status,
+    costYen: damageCases.costYen, invoiceNo: damageCases.invoiceNo,
+    openedAt: damageCases.openedAt, assessedAt: damageCases.assessedAt, closedAt: damageCases.closedAt,
+  }).from(damageCases)
+    .innerJoin(equipmentUnits, eq(equipmentUnits.id, damageCases.unitId))
+    .innerJoin(equipmentTypes, eq(equipmentTypes.id, equipmentUnits.typeId))
+    .where(or(inRange(damageCases.openedAt), inRange(damageCases.assessedAt), inRange(damageCases.closedAt)))
+    .orderBy(asc(damageCases.openedAt), asc(damageCases.id)).all();
 }
 
 /** Months of use that have bookings, with their count (every status), newest first. */

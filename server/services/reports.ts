@@ -6,12 +6,14 @@
 import { NotFoundError } from '../errors.js';
 import { addDays, at, daysBetween, fiscalYear, toStored, tokyoDate, ZONE } from '../domain/time.js';
 import { bookingsCsv, summaryCsv } from '../reports/csv.js';
+import type { ReportEquipmentLine, ReportLoan } from '../reports/equipment.js';
 import { computeReport, type ReportBooking, type ReportData } from '../reports/figures.js';
 import { CENTER_NAME } from '../reports/labels.js';
 import { fiscalPeriod, InvalidPeriodError, monthPeriod, periodKey, periodNames, type ReportPeriod } from '../reports/period.js';
 import { REPORT_TITLE, reportPdf } from '../reports/report-pdf.js';
 import {
-  blocksOverlapping, bookingsUsedBetween, monthsWithBookings, opinionsBetween, paymentsBetween, registrationsBefore, surveyResponsesBetween, type BookingReportRow,
+  blocksOverlapping, bookingsUsedBetween, damageCasesBetween, equipmentTypeNames, loanItemsStartingBetween, monthsWithBookings, opinionsBetween,
+  paymentsBetween, registrationsBefore, surveyResponsesBetween, type BookingReportRow,
 } from '../repositories/reports.js';
 import { requireManager, type Actor, type Deps } from './context.js';
 
@@ -35,6 +37,45 @@ function exemptionYen(linesJson: string): number {
   return lines.filter((l) => l.label.startsWith('減免')).reduce((s, l) => s - l.amountYen, 0);
 }
 
+interface EquipmentSnapshot {
+  rateKind: string;
+  pricing?: { equipmentMultiplier?: Record<string, number> };
+  equipment?: { type: string; name: string; feeYen: number; quantity: number }[];
+}
+
+/**
+ * A booking's equipment lines as charged: the snapshot says what was lent, and the fee line
+ * "<name> ×<n>" (with a note such as （登録団体無料）) what it cost. Most bookings have none, so the
+ * JSON is only parsed when it mentions equipment.
+ */
+export function equipmentLinesOf(pricingJson: string, linesJson: string): ReportEquipmentLine[] {
+  if (!pricingJson.includes('"equipment"')) return [];
+  const snapshot = JSON.parse(pricingJson) as EquipmentSnapshot;
+  if (!snapshot.equipment?.length) return [];
+  const lines = JSON.parse(linesJson) as { label: string; amountYen: number }[];
+  return snapshot.equipment.map((e) => {
+    const label = `${e.name} ×${e.quantity}`;
+    const line = lines.find((l) => l.label === label || l.label.startsWith(`${label}（`));
+    const multiplier = snapshot.pricing?.equipmentMultiplier?.[snapshot.rateKind] ?? 1;
+    return { type: e.type, quantity: e.quantity, amountYen: line ? line.amountYen : e.feeYen * e.quantity * multiplier };
+  });
+}
+
+/** Rows of loan items grouped into loans, with Tokyo dates. */
+function reportLoans(rows: ReturnType<typeof loanItemsStartingBetween>): ReportLoan[] {
+  const out = new Map<number, ReportLoan>();
+  for (const r of rows) {
+    let loan = out.get(r.id);
+    if (!loan) {
+      // Cancelled loans are not read (the query leaves them out).
+      loan = { id: r.id, kind: r.kind, status: r.status as ReportLoan['status'], startOn: tokyoIso(r.startAt).slice(0, 10), endsAt: tokyoIso(r.endAt).slice(0, 16).replace('T', ' '), items: [] };
+      out.set(r.id, loan);
+    }
+    loan.items.push({ type: r.type, quantity: r.quantity });
+  }
+  return [...out.values()];
+}
+
 function reportBooking(r: BookingReportRow): ReportBooking {
   return {
     id: r.id, useDate: r.useDate, startAt: r.startAt, endAt: r.endAt,
@@ -45,6 +86,7 @@ function reportBooking(r: BookingReportRow): ReportBooking {
     attendees: r.attendees, actualAttendees: r.actualAttendees, totalYen: r.totalYen, paidYen: r.paidYen,
     cancellationFeeYen: r.cancellationFeeYen, exemptionPercent: r.exemptionPercent, exemptionReason: r.exemptionReason,
     exemptionYen: r.exemptionPercent > 0 ? exemptionYen(r.linesJson) : 0, permitNo: r.permitNo,
+    equipment: equipmentLinesOf(r.pricingJson, r.linesJson),
   };
 }
 
@@ -74,7 +116,16 @@ export function loadReport(deps: Deps, period: ReportPeriod): ReportData {
         receivedOn: tokyoIso(o.createdAt).slice(0, 10), publishedOn: o.publishedAt === null ? null : tokyoIso(o.publishedAt).slice(0, 10),
       })),
       surveyResponses: surveyResponsesBetween(tx, fromIso, toIso).map((r) => ({ submittedOn: tokyoIso(r.submittedAt).slice(0, 10), ratingSum: r.ratingSum, ratingCount: r.ratingCount })),
-      bands: reference.rules().bands,
+      equipmentTypes: equipmentTypeNames(tx),
+      loans: reportLoans(loanItemsStartingBetween(tx, fromIso, toIso)),
+      damageCases: damageCasesBetween(tx, fromIso, toIso).map((c) => ({
+        id: c.id, unit: c.unit, type: c.type, kind: c.kind, status: c.status, costYen: c.costYen, invoiceNo: c.invoiceNo,
+        openedOn: tokyoIso(c.openedAt).slice(0, 10),
+        assessedOn: c.assessedAt === null ? null : tokyoIso(c.assessedAt).slice(0, 10),
+        closedOn: c.closedAt === null ? null : tokyoIso(c.closedAt).slice(0, 10),
+      })),
+      // One set of bands for the whole period: those in force on its first day.
+      bands: reference.rules(period.from).bands,
     });
   }, { behavior: 'deferred' });
 }

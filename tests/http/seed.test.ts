@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../db/client.js';
 import { testConfig } from '../../server/config.js';
+import { heldInterval, peakHeld, type Holding, type LoanStatus } from '../../server/domain/loans.js';
 import { parseInstant, toStored } from '../../server/domain/time.js';
 import { makeServices } from '../../server/services/index.js';
 import { seedDemo, type SeedSummary } from '../../scripts/seed-demo.js';
@@ -129,6 +130,140 @@ describe('seedDemo', () => {
     expect(one<{ n: number }>(`SELECT count(*) AS n FROM bookings WHERE use_date BETWEEN '2026-12-29' AND '2027-01-03'`).n).toBe(0);
     expect(one<{ n: number }>(`SELECT count(*) AS n FROM bookings WHERE use_date IN ('2026-11-09', '2026-11-24')`).n).toBe(0);
     expect(summary.refused.conflict ?? 0).toBeGreaterThan(0);
+  });
+
+  it('lends equipment with a fair share of group and hall bookings, and registered groups take some out', () => {
+    const bySpace = new Map(rows<{ slug: string; bookings: number; withLoan: number }>(`
+      SELECT s.slug, count(*) AS bookings, sum(EXISTS (SELECT 1 FROM loans l WHERE l.booking_id = b.id)) AS withLoan
+      FROM bookings b JOIN spaces s ON s.id = b.space_id WHERE b.${LIVE} GROUP BY s.slug`).map((r) => [r.slug, r]));
+    const share = (slug: string) => bySpace.get(slug)!.withLoan / bySpace.get(slug)!.bookings;
+    expect(share('hall')).toBeGreaterThan(0.4);
+    expect(share('training-a')).toBeGreaterThan(0.2);
+    expect(share('lounge')).toBeGreaterThan(0.2);
+    const registered = one<{ n: number; withLoan: number }>(`
+      SELECT count(*) AS n, sum(EXISTS (SELECT 1 FROM loans l WHERE l.booking_id = b.id)) AS withLoan FROM bookings b WHERE category = 'registered' AND ${LIVE}`);
+    expect(registered.withLoan / registered.n).toBeGreaterThan(0.15);
+    // What goes with which room: projectors and screens with the training rooms, the piano and stage only in the hall, panels in the lounge.
+    const lent = (type: string, space: string) => one<{ n: number }>(`
+      SELECT count(*) AS n FROM loans l JOIN loan_items i ON i.loan_id = l.id JOIN equipment_types t ON t.id = i.type_id
+      JOIN bookings b ON b.id = l.booking_id JOIN spaces s ON s.id = b.space_id WHERE t.slug = ? AND s.slug = ?`, type, space).n;
+    expect(lent('projector', 'training-b')).toBeGreaterThan(20);
+    expect(lent('screen', 'training-a')).toBeGreaterThan(20);
+    expect(lent('wireless-mic', 'hall')).toBeGreaterThan(5);
+    expect(lent('piano', 'hall')).toBeGreaterThan(5);
+    expect(lent('panel', 'lounge')).toBeGreaterThan(5);
+    expect(one<{ n: number }>(`
+      SELECT count(*) AS n FROM loans l JOIN loan_items i ON i.loan_id = l.id JOIN equipment_types t ON t.id = i.type_id
+      LEFT JOIN bookings b ON b.id = l.booking_id LEFT JOIN spaces s ON s.id = b.space_id
+      WHERE t.hall_only = 1 AND (s.slug IS NULL OR s.slug <> 'hall')`).n).toBe(0);
+    // A booking's loan has the booking's interval; the booking's equipment is what its loans hold.
+    expect(one<{ n: number }>(`SELECT count(*) AS n FROM loans l JOIN bookings b ON b.id = l.booking_id WHERE l.start_at <> b.start_at OR l.end_at <> b.end_at`).n).toBe(0);
+    // Take-outs: registered groups, one to five days (at most the rule's 7), at desk hours.
+    const takeouts = rows<{ group_id: number | null; start_at: string; end_at: string; hours: number }>(`
+      SELECT group_id, start_at, end_at, (julianday(end_at) - julianday(start_at)) * 24 AS hours FROM loans WHERE kind = 'takeout'`);
+    expect(takeouts.length).toBeGreaterThanOrEqual(5);
+    expect(summary.takeouts).toBe(takeouts.length);
+    for (const l of takeouts) {
+      expect(l.group_id).not.toBeNull();
+      expect(l.hours).toBeGreaterThan(0);
+      expect(l.hours).toBeLessThanOrEqual(5 * 24);
+    }
+    expect(summary.loans.withBookings + summary.loans.takeouts).toBe(one<{ n: number }>('SELECT count(*) AS n FROM loans').n);
+  });
+
+  it('never holds more units of a type than the center has, at any moment', () => {
+    const nowMs = NOW.toMillis();
+    const ms = (iso: string) => Date.parse(iso);
+    const types = rows<{ id: number; slug: string; units: number; pool: number }>(`
+      SELECT t.id, t.slug, count(u.id) AS units, sum(u.state IN ('available', 'on_loan')) AS pool
+      FROM equipment_types t JOIN equipment_units u ON u.type_id = t.id GROUP BY t.id`);
+    const held = rows<{ id: number; type_id: number; quantity: number; status: LoanStatus; start_at: string; end_at: string; checked_out_at: string | null; returned_at: string | null; needs_attention: string | null }>(`
+      SELECT l.id, i.type_id, i.quantity, l.status, l.start_at, l.end_at, l.checked_out_at, l.returned_at, l.needs_attention
+      FROM loans l JOIN loan_items i ON i.loan_id = l.id WHERE l.status <> 'cancelled'`);
+    // What each loan held: the domain's interval for a live loan, and for a returned one from pick-up until it came back.
+    const holding = (l: (typeof held)[number]): Holding => {
+      if (l.status === 'returned') {
+        const start = Math.min(ms(l.start_at), ms(l.checked_out_at!));
+        return { loanId: l.id, start, end: Math.max(ms(l.end_at), ms(l.returned_at!)), quantity: l.quantity };
+      }
+      const h = heldInterval({ status: l.status, start: ms(l.start_at), end: ms(l.end_at), checkedOutAt: l.checked_out_at === null ? null : ms(l.checked_out_at) }, nowMs)!;
+      return { loanId: l.id, ...h, quantity: l.quantity };
+    };
+    const from = ms('2026-07-01T00:00:00.000Z');
+    const to = ms('2027-04-01T00:00:00.000Z');
+    const peaks: Record<string, number> = {};
+    for (const type of types) {
+      const holdings = held.filter((l) => l.type_id === type.id).map(holding);
+      peaks[type.slug] = peakHeld(holdings, from, to);
+      expect(peaks[type.slug], type.slug).toBeLessThanOrEqual(type.units);
+      // From now on, against the pool as it is (a unit in repair is out of it), leaving out the
+      // loans flagged for staff because the pool shrank under them.
+      const ahead = held.filter((l) => l.type_id === type.id && l.needs_attention === null && l.status !== 'returned').map(holding);
+      expect(peakHeld(ahead, nowMs, to), `${type.slug} from now on`).toBeLessThanOrEqual(type.pool);
+    }
+    // The rule was really at work: the projectors were all taken at some moment, and some asked for more.
+    expect(peaks.projector).toBe(3);
+    expect(summary.refused['equipment conflict'] ?? 0).toBeGreaterThan(0);
+    // Unit by unit: no tagged unit was handed out on two loans at once.
+    expect(one<{ n: number }>(`
+      SELECT count(*) AS n FROM loan_units a JOIN loan_units b ON a.unit_id = b.unit_id AND a.loan_id < b.loan_id
+      WHERE a.checked_out_at < coalesce(b.returned_at, ?) AND b.checked_out_at < coalesce(a.returned_at, ?)`, toStored(NOW), toStored(NOW)).n).toBe(0);
+  });
+
+  it('keeps each unit\'s state consistent with its loans and damage cases', () => {
+    // A unit is on loan exactly when it is out on a checked-out loan and not back.
+    const onLoan = rows<{ tag: string }>(`SELECT tag FROM equipment_units WHERE state = 'on_loan' ORDER BY tag`).map((r) => r.tag);
+    const out = rows<{ tag: string }>(`
+      SELECT u.tag FROM loan_units lu JOIN equipment_units u ON u.id = lu.unit_id JOIN loans l ON l.id = lu.loan_id
+      WHERE lu.returned_at IS NULL AND l.status = 'checked_out' ORDER BY u.tag`).map((r) => r.tag);
+    expect(onLoan).toEqual(out);
+    expect(onLoan.length).toBeGreaterThan(0);
+    expect(one<{ n: number }>(`SELECT count(*) AS n FROM loan_units lu JOIN loans l ON l.id = lu.loan_id WHERE lu.returned_at IS NULL AND l.status <> 'checked_out'`).n).toBe(0);
+    // Every checked-out or returned loan handed out exactly the units it reserved.
+    expect(one<{ n: number }>(`
+      SELECT count(*) AS n FROM loans l WHERE l.status IN ('checked_out', 'returned')
+        AND (SELECT sum(quantity) FROM loan_items i WHERE i.loan_id = l.id) <> (SELECT count(*) FROM loan_units lu WHERE lu.loan_id = l.id)`).n).toBe(0);
+    // In repair exactly while a case on the unit is open; the settled case's unit came back repaired.
+    const inRepair = rows<{ tag: string }>(`SELECT tag FROM equipment_units WHERE state = 'in_repair' ORDER BY tag`).map((r) => r.tag);
+    const openCases = rows<{ tag: string }>(`
+      SELECT u.tag FROM damage_cases c JOIN equipment_units u ON u.id = c.unit_id WHERE c.status IN ('open', 'invoiced') ORDER BY u.tag`).map((r) => r.tag);
+    expect(inRepair).toEqual(openCases);
+    expect(one<{ n: number }>(`SELECT count(*) AS n FROM equipment_units WHERE state IN ('lost', 'retired')`).n).toBe(0);
+    // A unit whose last loan brought it back in good order is available.
+    const lastBack = rows<{ tag: string; state: string }>(`
+      SELECT u.tag, u.state FROM equipment_units u JOIN loan_units lu ON lu.unit_id = u.id
+      WHERE lu.condition = 'ok' AND lu.checked_out_at = (SELECT max(x.checked_out_at) FROM loan_units x WHERE x.unit_id = u.id)`);
+    expect(lastBack.length).toBeGreaterThan(10);
+    expect(lastBack.filter((u) => u.state !== 'available')).toEqual([]);
+  });
+
+  it('has loans out now, one overdue, and a settled and an open damage case', () => {
+    const nowIso = toStored(NOW);
+    const out = rows<{ kind: string; end_at: string }>(`SELECT kind, end_at FROM loans WHERE status = 'checked_out'`);
+    expect(out.filter((l) => l.end_at > nowIso).length).toBeGreaterThanOrEqual(1);
+    expect(out.filter((l) => l.end_at < nowIso)).toEqual([{ kind: 'takeout', end_at: expect.any(String) }]);
+    expect(summary.loans.overdue).toBe(1);
+    // Past loans came back, but for the overdue one and those nobody picked up (no-shows).
+    expect(one<{ n: number }>(`SELECT count(*) AS n FROM loans WHERE status = 'returned'`).n).toBeGreaterThan(200);
+    expect(one<{ n: number }>(`
+      SELECT count(*) AS n FROM loans l JOIN bookings b ON b.id = l.booking_id
+      WHERE l.status = 'reserved' AND l.end_at < ? AND b.attendance = 'checked_in' AND l.needs_attention IS NULL`, nowIso).n).toBeLessThanOrEqual(5);
+
+    const cases = rows<{ id: number; status: string; kind: string; group_id: number | null; cost_yen: number | null; liable: number | null; invoice_no: string | null; closed_at: string | null; loan_status: string }>(`
+      SELECT c.*, l.status AS loan_status FROM damage_cases c JOIN loans l ON l.id = c.loan_id ORDER BY c.id`);
+    const settled = cases.filter((c) => c.status === 'settled');
+    const open = cases.filter((c) => c.status === 'open');
+    expect(settled).toHaveLength(1);
+    expect(open).toHaveLength(1);
+    expect(settled[0]).toMatchObject({ kind: 'damaged', liable: 1, invoice_no: expect.stringMatching(/^D2026-\d{4}$/), loan_status: 'returned' });
+    expect(settled[0]!.cost_yen).toBeGreaterThan(0);
+    expect(settled[0]!.closed_at! < nowIso).toBe(true);
+    expect(open[0]).toMatchObject({ cost_yen: null, closed_at: null, loan_status: 'returned' });
+    // The open case suspends its group's borrowing; the settled one no longer does.
+    const services = makeServices({ db, clock: () => NOW, config: testConfig() });
+    expect(services.loans.suspension({ groupId: open[0]!.group_id, accountId: null }).map((c) => c.id)).toEqual([open[0]!.id]);
+    expect(services.loans.suspension({ groupId: settled[0]!.group_id, accountId: null })).toEqual([]);
+    expect(summary.loans.damageCases).toEqual({ open: 1, settled: 1 });
   });
 
   it('refuses to seed a second time, storing nothing', async () => {

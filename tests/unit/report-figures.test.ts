@@ -5,6 +5,7 @@ import { addDays, at, daysBetween, toStored } from '../../server/domain/time.js'
 import {
   computeReport, ratingAverage, registeredGroupsOn, type ReportBooking, type ReportInput, type ReportOpinion, type ReportPayment, type ReportRegistration, type ReportSurveyResponse,
 } from '../../server/reports/figures.js';
+import type { ReportDamageCase, ReportLoan } from '../../server/reports/equipment.js';
 import { fiscalPeriod, monthPeriod, type ReportPeriod } from '../../server/reports/period.js';
 
 let nextId = 1;
@@ -15,6 +16,7 @@ function booking(useDate: string, start: string, end: string, extra: Partial<Rep
     spaceSlug: 'small-1', spaceName: '小会議室1', category: 'general', channel: 'online', walkIn: false,
     status: 'confirmed', paymentStatus: 'paid', attendance: 'expected', purpose: '打ち合わせ', attendees: 5, actualAttendees: null,
     totalYen: 1000, paidYen: 1000, cancellationFeeYen: null, exemptionPercent: 0, exemptionReason: null, exemptionYen: 0, permitNo: null,
+    equipment: [],
     ...extra,
   };
 }
@@ -22,13 +24,18 @@ function booking(useDate: string, start: string, end: string, extra: Partial<Rep
 const pay = (bookingId: number, date: string, amountYen: number, kind: ReportPayment['kind'] = 'payment'): ReportPayment =>
   ({ receiptNo: `R-${nextId++}`, bookingId, kind, amountYen, date });
 
-function input(period: ReportPeriod, rows: { bookings?: ReportBooking[]; payments?: ReportPayment[]; registrations?: ReportRegistration[]; opinions?: ReportOpinion[]; surveyResponses?: ReportSurveyResponse[] }): ReportInput {
+function input(period: ReportPeriod, rows: {
+  bookings?: ReportBooking[]; payments?: ReportPayment[]; registrations?: ReportRegistration[]; opinions?: ReportOpinion[]; surveyResponses?: ReportSurveyResponse[];
+  loans?: ReportLoan[]; damageCases?: ReportDamageCase[];
+}): ReportInput {
   const days = Array.from({ length: daysBetween(period.from, period.to) + 1 }, (_, i) => openingDay(addDays(period.from, i), DEFAULT_RULES.calendar));
   return {
     period, generatedAt: '2026-12-05 10:00', center: '市民活動交流センター',
     spaces: [{ slug: 'small-1', name: '小会議室1', parts: [], seasonFrom: null, seasonTo: null }],
     days, blocks: [], bookings: rows.bookings ?? [], payments: rows.payments ?? [], registrations: rows.registrations ?? [],
     opinions: rows.opinions ?? [], surveyResponses: rows.surveyResponses ?? [], bands: DEFAULT_RULES.bands,
+    equipmentTypes: [{ slug: 'projector', name: 'プロジェクター' }, { slug: 'screen', name: 'スクリーン' }, { slug: 'panel', name: '展示パネル' }],
+    loans: rows.loans ?? [], damageCases: rows.damageCases ?? [],
   };
 }
 
@@ -117,8 +124,10 @@ describe('the figures of a month', () => {
     expect(r.money.exemptions).toEqual({ half: 1, full: 0, waivedYen: 600 });
   });
 
-  it('says equipment, whose source does not exist yet, is not available, with no number', () => {
-    expect(r.equipment).toEqual({ available: false });
+  it('has no loans, equipment fees or damage cases when nothing was lent', () => {
+    expect(r.equipment.total).toEqual({ loans: 0, units: 0, withBooking: 0, takeouts: 0, feeYen: 0, notPickedUp: 0 });
+    expect(r.equipment.types.map((t) => [t.type, t.loans])).toEqual([['projector', 0], ['screen', 0], ['panel', 0]]);
+    expect(r.equipment.damage).toMatchObject({ opened: { damaged: 0, lost: 0 }, cases: [] });
   });
 
   it('has no opinions and no survey ratings when none came in', () => {
@@ -201,5 +210,63 @@ describe('opinions and surveys', () => {
     expect(r.surveys.responses).toBe(r.months.reduce((s, m) => s + m.surveyResponses, 0));
     // (1 + 12 + 8) / 8, not the mean of the monthly averages (1 + 4 + 2) / 3.
     expect(r.surveys.ratings).toEqual({ count: 8, sum: 21, average: 2.63 });
+  });
+});
+
+describe('equipment: loans by their start, fees by the date of use, damage cases by the date of each step', () => {
+  const loan = (id: number, kind: ReportLoan['kind'], status: ReportLoan['status'], startOn: string, endsAt: string, items: ReportLoan['items']): ReportLoan =>
+    ({ id, kind, status, startOn, endsAt, items });
+  const loans = [
+    loan(1, 'booking', 'returned', '2026-11-02', '2026-11-02 12:00', [{ type: 'projector', quantity: 2 }, { type: 'screen', quantity: 1 }]),
+    loan(2, 'booking', 'reserved', '2026-11-03', '2026-11-03 12:00', [{ type: 'projector', quantity: 1 }]), // nobody came for it
+    loan(3, 'takeout', 'checked_out', '2026-11-30', '2026-12-02 17:00', [{ type: 'panel', quantity: 8 }]), // November's, ending in December
+    loan(4, 'takeout', 'reserved', '2026-12-10', '2026-12-11 17:00', [{ type: 'projector', quantity: 1 }]),
+  ];
+  const caseOf = (id: number, extra: Partial<ReportDamageCase>): ReportDamageCase => ({
+    id, unit: `PJ-0${id}`, type: 'projector', kind: 'damaged', status: 'open', costYen: null, invoiceNo: null, openedOn: '2026-11-05', assessedOn: null, closedOn: null, ...extra,
+  });
+  const damageCases = [
+    caseOf(1, { openedOn: '2026-10-20', assessedOn: '2026-10-25', closedOn: '2026-11-04', status: 'settled', costYen: 12000, invoiceNo: 'D2026-0001' }), // settled in November
+    caseOf(2, { openedOn: '2026-11-05', assessedOn: '2026-11-08', status: 'invoiced', costYen: 30000, invoiceNo: 'D2026-0002' }),
+    caseOf(3, { openedOn: '2026-11-06', assessedOn: '2026-11-06', closedOn: '2026-11-06', status: 'not_liable', costYen: 0 }),
+    caseOf(4, { openedOn: '2026-11-07', kind: 'lost', closedOn: '2026-11-20', status: 'waived' }),
+    caseOf(5, { openedOn: '2026-11-28' }),
+    caseOf(6, { openedOn: '2026-12-01' }),
+  ];
+  const bookings = [
+    booking('2026-11-02', '09:00', '12:00', { equipment: [{ type: 'projector', quantity: 2, amountYen: 1000 }, { type: 'screen', quantity: 1, amountYen: 200 }] }),
+    booking('2026-11-03', '10:00', '12:00', { category: 'registered', equipment: [{ type: 'projector', quantity: 1, amountYen: 0 }] }),
+    booking('2026-11-04', '10:00', '12:00', { status: 'cancelled', equipment: [{ type: 'projector', quantity: 1, amountYen: 500 }] }),
+  ];
+  const rows = { loans, damageCases, bookings };
+
+  it('counts November\'s loans and units by type, with bookings and taken out, and those never picked up', () => {
+    const r = computeReport(input(monthPeriod('2026-11'), rows));
+    expect(r.equipment.types).toEqual([
+      { type: 'projector', name: 'プロジェクター', loans: 2, units: 3, withBooking: 2, takeouts: 0, feeYen: 1000 },
+      { type: 'screen', name: 'スクリーン', loans: 1, units: 1, withBooking: 1, takeouts: 0, feeYen: 200 },
+      { type: 'panel', name: '展示パネル', loans: 1, units: 8, withBooking: 0, takeouts: 1, feeYen: 0 },
+    ]);
+    // A cancelled booking's equipment fee is not charged.
+    expect(r.equipment.total).toEqual({ loans: 3, units: 12, withBooking: 2, takeouts: 1, feeYen: 1200, notPickedUp: 1 });
+  });
+
+  it('counts each step of a damage case in the month it happened, with its money', () => {
+    const r = computeReport(input(monthPeriod('2026-11'), rows));
+    expect(r.equipment.damage).toMatchObject({
+      opened: { damaged: 3, lost: 1 }, invoiced: { count: 1, yen: 30000 }, notLiable: 1, settled: { count: 1, yen: 12000 }, waived: { count: 1, yen: 0 },
+    });
+    expect(r.equipment.damage.cases.map((c) => c.id)).toEqual([1, 2, 3, 4, 5]);
+    const october = computeReport(input(monthPeriod('2026-10'), rows)).equipment.damage;
+    expect(october).toMatchObject({ opened: { damaged: 1, lost: 0 }, invoiced: { count: 1, yen: 12000 }, settled: { count: 0, yen: 0 } });
+  });
+
+  it('sums the fiscal year over its months', () => {
+    const r = computeReport(input(fiscalPeriod(2026), rows));
+    const month = (m: string) => r.months.find((x) => x.month === m)!;
+    expect(month('2026-11')).toMatchObject({ loans: 3, loanUnits: 12, equipmentFeeYen: 1200, damageOpened: 4 });
+    expect(month('2026-12')).toMatchObject({ loans: 1, loanUnits: 1, equipmentFeeYen: 0, damageOpened: 1 });
+    expect(r.equipment.total.loans).toBe(r.months.reduce((s, m) => s + m.loans, 0));
+    expect(r.equipment.damage.cases).toHaveLength(6);
   });
 });
