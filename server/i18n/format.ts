@@ -1,6 +1,7 @@
 import holidayJp from '@holiday-jp/holiday_jp';
 import { DateTime } from 'luxon';
 import { ZONE } from '../domain/time.js';
+import { ja, type MessageKey } from './ja.js';
 import { translator, type Lang, type Translate } from './translate.js';
 
 // Spelled out rather than left to Intl, so a page reads the same on every server's ICU data.
@@ -48,6 +49,11 @@ const FEE_LINE_EN: [RegExp, (m: RegExpExecArray) => string][] = [
   [/^変更手数料$/, () => 'Change fee'],
 ];
 
+/** Equipment types by their Japanese name (the name a fee line was stored with). */
+const EQUIPMENT_BY_NAME = new Map(
+  (Object.keys(ja) as MessageKey[]).filter((k) => k.startsWith('equipment.')).map((k) => [ja[k] as string, k]),
+);
+
 export function formatters(lang: Lang) {
   return (FORMATTERS[lang] ??= makeFormatters(lang));
 }
@@ -79,6 +85,13 @@ function makeFormatters(lang: Lang) {
       for (const [pattern, english] of FEE_LINE_EN) {
         const match = pattern.exec(label);
         if (match) return { text: english(match), lang: 'en' };
+      }
+      // equipment: booking form and group loans — `プロジェクター ×2（登録団体無料）`, named as the i18n layer names the type.
+      const item = /^(.+) ×(\d+)(?:（(登録団体無料|無料|(\d+)倍)）)?$/.exec(label);
+      const type = item ? EQUIPMENT_BY_NAME.get(item[1]!) : undefined;
+      if (item && type) {
+        const note = item[3] === undefined ? '' : item[4] !== undefined ? ` (×${item[4]})` : item[3] === '登録団体無料' ? ' (free for registered groups)' : ' (free)';
+        return { text: `${t(type)} × ${item[2]}${note}`, lang: 'en' };
       }
       return { text: label, lang: 'ja' };
     },

@@ -67,12 +67,15 @@ export function makeBookingLifeService(deps: Deps, bookings: BookingService) {
         expireOverdue(tx, now, null);
         const old = visibleBooking(tx, actor, id);
         if (!isLive(old)) throw new InvalidStateError(`a ${old.status} booking cannot be changed`);
-        const rules = reference.rules();
         const oldStart = fromStored(old.startAt);
         const oldEnd = fromStored(old.endAt);
         const times = input.start !== undefined || input.end !== undefined
           ? parseTimes(input.start ?? toApi(oldStart), input.end ?? toApi(oldEnd))
           : { start: oldStart, end: oldEnd };
+        // The new date is checked under the rules in force on it; the change fee is a cancellation
+        // of the old booking, so it follows the rules of the old date.
+        const rules = reference.rules(tokyoDate(times.start));
+        const oldRules = reference.rules(old.useDate);
         const allSpaces = reference.spaces(tokyoDate(times.start));
         const space = input.space !== undefined ? findSpace(allSpaces, input.space) : allSpaces.find((s) => s.id === old.spaceId)!;
         const attendees = input.attendees ?? old.attendees;
@@ -89,7 +92,7 @@ export function makeBookingLifeService(deps: Deps, bookings: BookingService) {
         }
         if (moved) checkEquipmentMove(tx, old.id, space.slug, times.start, times.end, now);
         const feeYen = moved
-          ? changeFee({ priorChanges: old.changeCount, totalYen: old.totalYen, status: old.status, paymentStatus: old.paymentStatus, start: oldStart, now, rules: rules.life })
+          ? changeFee({ priorChanges: old.changeCount, totalYen: old.totalYen, status: old.status, paymentStatus: old.paymentStatus, start: oldStart, now, rules: oldRules.life })
           : 0;
         const set: Partial<BookingRow> = { attendees, purpose: input.purpose ?? old.purpose, updatedAt: toStored(now) };
         if (moved) {
@@ -133,7 +136,7 @@ export function makeBookingLifeService(deps: Deps, bookings: BookingService) {
         const paid = paidYen(tx, b.id);
         const charge = cancellationCharge({
           totalYen: b.totalYen, paidYen: paid, status: b.status, paymentStatus: b.paymentStatus,
-          start: fromStored(b.startAt), now, facilityCaused: input.facilityCaused, tiers: reference.rules().life.cancellationTiers,
+          start: fromStored(b.startAt), now, facilityCaused: input.facilityCaused, tiers: reference.rules(b.useDate).life.cancellationTiers,
         });
         const nowIso = toStored(now);
         if (charge.refundYen > 0) {
@@ -219,7 +222,7 @@ export function makeBookingLifeService(deps: Deps, bookings: BookingService) {
     runPeriodic(now: DateTime = clock()): { expired: number[]; noShows: number[] } {
       return db.transaction((tx) => ({
         expired: expireOverdue(tx, now, null),
-        noShows: markNoShows(tx, now, reference.rules().life),
+        noShows: markNoShows(tx, now, reference.rules(tokyoDate(now)).life),
       }), { behavior: 'immediate' });
     },
   };

@@ -181,7 +181,8 @@ export function makeBookingService(deps: Deps) {
       // A series is quoted per occurrence: every date of it costs the same but for the heating season.
       const input = parseInput(BookingInput.partial({ purpose: true, attendees: true }), body);
       const { start, end } = parseTimes(input.start, input.end);
-      const rules = reference.rules();
+      // The rules and rates in force on the date of use, whenever the quote is asked for.
+      const rules = reference.rules(tokyoDate(start));
       const space = findSpace(reference.spaces(tokyoDate(start)), input.space);
       const items = resolveItems(db, input.equipment, space.slug, 'equipment');
       const today = tokyoDate(clock());
@@ -209,25 +210,33 @@ export function makeBookingService(deps: Deps) {
       return write(db, (tx) => {
         const now = clock();
         expireOverdue(tx, now, null);
-        const rules = reference.rules();
         const today = tokyoDate(now);
-        const allSpaces = reference.spaces(tokyoDate(start));
-        const space = findSpace(allSpaces, input.space);
         const { booker, channel } = resolveBooker(tx, actor, input, today);
+        const override = isStaff(actor) && input.overrideReason !== undefined;
+        /**
+         * What applies to a booking used on `date`: the rules, the space's rates and terms in force
+         * on that date, and so its category and rate kind (each date of a series has its own).
+         */
+        const termsOn = (date: string) => {
+          const rules = reference.rules(date);
+          const allSpaces = reference.spaces(date);
+          const category = bookingCategory({ registeredGroup: booker.kind === 'group' && booker.registered, use: input.use, rules: rules.pricing });
+          const kind = rateKindOf({ category, use: input.use, rules: rules.pricing });
+          const env: CheckEnv = { tx, now, rules, spaces: allSpaces, dayOf: reference.dayOf, override };
+          return { rules, space: findSpace(allSpaces, input.space), category, kind, env };
+        };
+        const first = termsOn(tokyoDate(start));
+        const { rules, space, category } = first;
         const items = resolveItems(tx, input.equipment, space.slug, 'equipment');
         if (items.length > 0) assertMayBorrow(tx, borrowerOf(booker));
-        const category = bookingCategory({ registeredGroup: booker.kind === 'group' && booker.registered, use: input.use, rules: rules.pricing });
-        const kind = rateKindOf({ category, use: input.use, rules: rules.pricing });
-        const override = isStaff(actor) && input.overrideReason !== undefined;
-        const env: CheckEnv = { tx, now, rules, spaces: allSpaces, dayOf: reference.dayOf, override };
-        const base = { actor, now, rules, dayOf: env.dayOf, input, booker, channel, category, kind, items };
+        const base = { actor, now, dayOf: reference.dayOf, input, booker, channel, items };
 
         if (!input.recurrence) {
-          const problem = checkCandidate(env, { space, start, end, attendees: input.attendees, category, booker, channel });
+          const problem = checkCandidate(first.env, { space, start, end, attendees: input.attendees, category, booker, channel });
           if (problem) throw problemOf(problem);
           const short = equipmentShortages(tx, items, start, end, now);
           if (short.length > 0) throw shortageConflict(short, start, end);
-          return view(tx, insertChecked(tx, { ...base, space, start, end, seriesId: null }), actor);
+          return view(tx, insertChecked(tx, { ...base, ...first, start, end, seriesId: null }), actor);
         }
 
         let occurrences: { start: DateTime; end: DateTime }[];
@@ -254,14 +263,15 @@ export function makeBookingService(deps: Deps) {
         const created: BookingView[] = [];
         const skipped: { start: string; code: string; detail: string; opensAt?: string }[] = [];
         for (const o of occurrences) {
-          const found = checkCandidate(env, { space, start: o.start, end: o.end, attendees: input.attendees, category, booker, channel });
+          const terms = termsOn(tokyoDate(o.start));
+          const found = checkCandidate(terms.env, { space: terms.space, start: o.start, end: o.end, attendees: input.attendees, category: terms.category, booker, channel });
           const short = found ? [] : equipmentShortages(tx, items, o.start, o.end, now);
           const problem = found ?? (short.length > 0 ? problemOf(shortageConflict(short, o.start, o.end)) : null);
           if (problem) {
             skipped.push({ start: toApi(o.start), code: problem.code, detail: problem.detail, ...(typeof problem.extra.opensAt === 'string' ? { opensAt: problem.extra.opensAt } : {}) });
             continue;
           }
-          created.push(view(tx, insertChecked(tx, { ...base, space, start: o.start, end: o.end, seriesId }), actor));
+          created.push(view(tx, insertChecked(tx, { ...base, ...terms, start: o.start, end: o.end, seriesId }), actor));
         }
         if (created.length === 0) {
           // Nothing stored: throwing rolls the series row back too.

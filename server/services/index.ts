@@ -1,5 +1,6 @@
 import type { Deps } from './context.js';
 import { ReferenceCache } from '../repositories/reference-cache.js';
+import { tokyoDate } from '../domain/time.js';
 import { makeAuthService } from './auth.js';
 import { makeSpaceService } from './spaces.js';
 import { makeBookingService } from './bookings.js';
@@ -13,14 +14,18 @@ import { makeReportService } from './reports.js';
 import { makeDocumentService } from './documents.js';
 import { makeDeskService } from './desk.js';
 import { makeAdminService } from './admin.js';
+import { makeRuleService } from './rules.js';
+import { makeSpaceAdminService } from './space-admin.js';
 import { makeOpinionService } from './opinions.js';
 import { makeSurveyService } from './surveys.js';
 import { makeLoanService } from './loans.js';
+import { makeLoanDeskService } from './loan-desk.js';
 
 /** Every use case, built once per app over the same database and clock. */
 export function makeServices(base: Omit<Deps, 'reference'>) {
-  const deps: Deps = { ...base, reference: new ReferenceCache(base.db) };
+  const deps: Deps = { ...base, reference: new ReferenceCache(base.db, () => tokyoDate(base.clock())) };
   const bookings = makeBookingService(deps);
+  const loans = makeLoanService(deps, bookings);
   return {
     reference: deps.reference,
     auth: makeAuthService(deps),
@@ -36,9 +41,12 @@ export function makeServices(base: Omit<Deps, 'reference'>) {
     documents: makeDocumentService(deps, bookings),
     desk: makeDeskService(deps),
     admin: makeAdminService(deps),
+    rules: makeRuleService(deps),
+    spaceAdmin: makeSpaceAdminService(deps),
     opinions: makeOpinionService(deps),
     surveys: makeSurveyService(deps),
-    loans: makeLoanService(deps, bookings),
+    loans,
+    loanDesk: makeLoanDeskService(deps, loans),
   };
 }
 

@@ -236,7 +236,7 @@ export function makeLoanService(deps: Deps, bookingService: BookingService) {
     const invalid = problems.filter((p) => p.code === 'validation_failed');
     if (invalid.length > 0) throw new ValidationError(invalid.map((p) => ({ path: p.path, message: p.message })));
     if (problems.length > 0) throw new ProblemError('closed', problems.map((p) => p.message).join('; '), { errors: problems.map((p) => ({ path: p.path, message: p.message })) });
-    const window = checkWindow({ useDate: tokyoDate(start), category: 'registered', now, rules: reference.rules().windows });
+    const window = checkWindow({ useDate: tokyoDate(start), category: 'registered', now, rules: reference.rules(tokyoDate(start)).windows });
     if (window) throw new ProblemError('window_not_open', `loans starting ${tokyoDate(start)} open at ${toApi(window.opensAt)}`, { opensAt: toApi(window.opensAt) });
     const items = resolveItems(tx, input.items, null, 'items');
     const borrower = { groupId, accountId: null };

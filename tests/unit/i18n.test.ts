@@ -121,8 +121,11 @@ describe('fee lines in English', () => {
     expect(en.feeLine('減免（100%）').text).toBe('Exemption (100%)');
     expect(en.feeLine('端数調整').text).toBe('Rounding (to 10 yen)');
     expect(en.feeLine('変更手数料').text).toBe('Change fee');
-    // An equipment line (not built yet) or anything unknown stays as stored, marked Japanese.
-    expect(en.feeLine('プロジェクター ×2')).toEqual({ text: 'プロジェクター ×2', lang: 'ja' });
+    // An equipment line names the type as the dictionary does; anything unknown stays as stored, marked Japanese.
+    expect(en.feeLine('プロジェクター ×2')).toEqual({ text: 'Projector × 2', lang: 'en' });
+    expect(en.feeLine('ワイヤレスマイク ×1（登録団体無料）').text).toBe('Wireless microphone × 1 (free for registered groups)');
+    expect(en.feeLine('ピアノ ×1（3倍）').text).toBe('Piano × 1 (×3)');
+    expect(en.feeLine('謎の備品 ×2')).toEqual({ text: '謎の備品 ×2', lang: 'ja' });
     expect(formatters('ja').feeLine('暖房料（20%）')).toEqual({ text: '暖房料（20%）', lang: 'ja' });
   });
 });

@@ -4,6 +4,9 @@ import { ProblemError, ValidationError, type FieldError } from '../../errors.js'
 import { isMessageKey, type Formatters, type MessageKey, type MessageParams, type Translate } from '../../i18n/index.js';
 import type { Role } from '../../services/context.js';
 import type { SpaceService } from '../../services/spaces.js';
+import {
+  EQUIPMENT_LABELS, equipmentError, equipmentField, equipmentItemsOf, shortageMessages, shortageReason, suspendingCaseNumbers,
+} from './equipment-form.js';
 import { FORM_ERROR, fieldMessage, type FieldLabels, type FormErrors } from './forms.js';
 
 /**
@@ -21,6 +24,7 @@ export const BOOKING_LABELS: FieldLabels = {
   space: 'booking.space', date: 'booking.date', start: 'booking.start', end: 'booking.end',
   attendees: 'booking.attendees', purpose: 'booking.purpose', commercial: 'booking.commercial',
   admissionFeeYen: 'booking.admissionFee', repeat: 'booking.repeat', count: 'booking.count', until: 'booking.until',
+  ...EQUIPMENT_LABELS,
 };
 
 /** Where a service's error path is shown on the form. */
@@ -158,11 +162,13 @@ export function bookingBody(values: Values, allowSeries: boolean) {
   const fee = feeText === '' ? 0 : wholeNumber(feeText);
   if (fee === null) errors.push({ path: 'admissionFeeYen', message: 'admission' });
   const recurrence = allowSeries ? recurrenceOf(values, errors) : undefined;
+  const equipment = equipmentItemsOf(values, errors);
   if (errors.length > 0) throw new ValidationError(errors);
   return {
     ...slot,
     use: { commercial: values.commercial === 'true', admissionFeeYen: fee ?? 0 },
     ...(recurrence ? { recurrence } : {}),
+    ...(equipment.length > 0 ? { equipment } : {}),
   };
 }
 
@@ -244,7 +250,9 @@ export function skippedViews(skipped: { start: string; code: string; detail: str
     const date = dateOf(s.start);
     const problemKey = `problem.${s.code}`;
     let reason = isMessageKey(problemKey) ? t(problemKey) : t('problem.validation_failed');
-    if (s.code === 'closed') {
+    if (s.code === 'conflict') {
+      reason = shortageReason(s.detail, t) ?? reason;
+    } else if (s.code === 'closed') {
       const d = day(date);
       if (d?.closed) reason = d.reason ? t('booking.skip.closedBecause', { reason: f.reason(d.reason) }) : t('booking.skip.closedDay');
     } else if (s.code === 'window_not_open') {
@@ -275,7 +283,14 @@ export function refusalErrors(error: unknown, ctx: RefusalContext): { errors: Fo
   switch (error.code) {
     case 'validation_failed': {
       const list = error instanceof ValidationError ? error.errors : ((error.extra.errors as FieldError[] | undefined) ?? []);
+      // The equipment the form sent, in the order the service numbers it (`equipment.0.quantity`).
+      const items = equipmentItemsOf(values, []);
       for (const e of list) {
+        const about = equipmentError(e, t, items);
+        if (about) {
+          put(about.type === null ? FORM_ERROR : equipmentField(about.type), about.message);
+          continue;
+        }
         const field = FIELD_OF_PATH[e.path] ?? e.path;
         put(field, bookingMessage(e, label(field), t));
       }
@@ -309,6 +324,11 @@ export function refusalErrors(error: unknown, ctx: RefusalContext): { errors: Fo
       break;
     }
     case 'conflict': {
+      const short = shortageMessages(error.extra.conflicts, t);
+      if (short.length > 0) {
+        for (const s of short) put(equipmentField(s.type), s.message);
+        break;
+      }
       const conflicts = Array.isArray(error.extra.conflicts) ? (error.extra.conflicts as { start?: unknown; end?: unknown }[]) : [];
       const ranges = [...new Set(conflicts
         .filter((c): c is { start: string; end: string } => typeof c.start === 'string' && typeof c.end === 'string')
@@ -325,6 +345,14 @@ export function refusalErrors(error: unknown, ctx: RefusalContext): { errors: Fo
       const quota = typeof error.extra.quota === 'number' ? error.extra.quota : null;
       errors[FORM_ERROR] = quota === null ? t('problem.quota_exceeded')
         : t(ctx.role === 'individual' ? 'booking.error.quotaIndividual' : 'booking.error.quotaGroup', { quota });
+      break;
+    }
+    case 'borrowing_suspended': {
+      // The desk is told which cases; the borrower is sent to their own cases (the page links them).
+      const cases = suspendingCaseNumbers(error.extra, t);
+      errors[FORM_ERROR] = ctx.role === 'staff' || ctx.role === 'manager'
+        ? t('bookEquipment.error.suspendedDesk', { cases: cases || t('term.damageCase') })
+        : t('bookEquipment.error.suspended');
       break;
     }
     default:

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { isDate, tokyoDate } from '../../domain/time.js';
+import { ProblemError } from '../../errors.js';
 import { formatters, translator, type MessageKey } from '../../i18n/index.js';
 import { verifyCsrf } from '../../plugins/csrf.js';
 import type { BookingView } from '../../services/booking-view.js';
@@ -9,6 +10,7 @@ import {
   BOOKING_FIELDS, END_TIMES, START_TIMES, bookingBody, describeRepeat, refusalErrors, skippedViews, timeOptions,
   valuesFromQuery, weekdayOfMonth, type SkippedView, type Values,
 } from './booking-form.js';
+import { equipmentChoices, equipmentFieldNames, equipmentList } from './equipment-form.js';
 import { formValues, seeOther, type FormErrors } from './forms.js';
 
 type SeriesResult = { created: BookingView[]; skipped: { start: string; code: string; detail: string; opensAt?: string }[] };
@@ -20,7 +22,7 @@ const isSeries = (r: BookingView | SeriesResult): r is SeriesResult => 'created'
  * For people with an account; the desk books for others on its own pages.
  */
 const bookingPages: FastifyPluginAsync = async (app) => {
-  const { bookings, spaces, groups } = app.services;
+  const { bookings, spaces, groups, loans } = app.services;
 
   /** The logged-in individual or member, or null once the reply sends anyone else on. */
   async function booker(request: FastifyRequest, reply: FastifyReply, back = '/book'): Promise<Actor | null> {
@@ -66,11 +68,12 @@ const bookingPages: FastifyPluginAsync = async (app) => {
     return s ? (request.lang === 'en' ? s.nameEn : s.name) : slug;
   }
 
-  function renderForm(request: FastifyRequest, reply: FastifyReply, actor: Actor, values: Values, extra: { errors?: FormErrors; skipped?: SkippedView[] } = {}, status = 200) {
+  function renderForm(request: FastifyRequest, reply: FastifyReply, actor: Actor, values: Values, extra: { errors?: FormErrors; skipped?: SkippedView[]; suspended?: boolean } = {}, status = 200) {
     const t = translator(request.lang);
     const today = tokyoDate(app.clock());
     const date = values.date && isDate(values.date) ? values.date : today;
     const example = values.date && isDate(values.date) ? weekdayOfMonth(values.date) : null;
+    const group = groupOf(request, actor);
     return reply.page('booking/new', {
       values,
       errors: extra.errors ?? {},
@@ -80,7 +83,11 @@ const bookingPages: FastifyPluginAsync = async (app) => {
       endTimes: timeOptions(END_TIMES, values.end),
       today,
       canRepeat: canRepeat(actor),
-      group: groupOf(request, actor),
+      group,
+      // Equipment is free at the registered rate (DESIGN.md, fees step 4); the confirmation shows the exact lines.
+      equipment: equipmentChoices(loans.catalog(), { t, f: formatters(request.lang), lang: request.lang, free: group?.registered === true }),
+      // Said before equipment is asked for, and again (with the error) when it was.
+      suspended: extra.suspended === true || loans.suspension(actor.groupId !== null ? { groupId: actor.groupId, accountId: null } : { groupId: null, accountId: actor.id }).length > 0,
       monthlyExample: example
         ? (example.n === -1
           ? t('booking.repeat.describeMonthlyLast', { weekday: t(`weekday.${example.weekday}` as MessageKey) })
@@ -95,11 +102,12 @@ const bookingPages: FastifyPluginAsync = async (app) => {
       t: translator(request.lang), f: formatters(request.lang), role: actor.role, spaces, values,
     });
     // Every refusal of a booking is the user's to fix: the form says so with 422, as for bad input.
-    return renderForm(request, reply, actor, values, { errors, skipped }, 422);
+    const suspended = error instanceof ProblemError && error.code === 'borrowing_suspended';
+    return renderForm(request, reply, actor, values, { errors, skipped, suspended }, 422);
   }
 
   const submitted = (request: FastifyRequest): Values => {
-    const values = formValues(request.body, BOOKING_FIELDS);
+    const values = formValues(request.body, [...BOOKING_FIELDS, ...equipmentFieldNames(loans.catalog())]);
     values.repeat ??= 'none';
     values.repeatEnd ??= 'count';
     return values;
@@ -131,7 +139,10 @@ const bookingPages: FastifyPluginAsync = async (app) => {
         values,
         spaceName: spaceName(request, values.space ?? '', values.date ?? tokyoDate(app.clock())),
         group: groupOf(request, actor),
+        equipmentText: null as string | null,
       };
+      const first = isSeries(result) ? result.created[0] : result;
+      if (first && first.equipment.length > 0) common.equipmentText = equipmentList(t, first.equipment);
       if (isSeries(result)) {
         return reply.page('booking/confirm', {
           ...common,

@@ -11,11 +11,16 @@ import {
   BOOKING_LABELS, END_TIMES, SLOT_FIELDS, START_TIMES, bookingBody, refusalErrors, slotBody, timeOptions, valuesFromQuery, type Values,
 } from './booking-form.js';
 import { spaceNames, staffOnly } from './desk-access.js';
+import { suspensionOf } from './desk-loans.js';
+import { equipmentChoices, equipmentFieldNames, equipmentList } from './equipment-form.js';
+import { REPEAT_FIELDS, canRepeat, isSeries, monthlyExample, seriesView, skippedOfRefusal, withRepeatDefaults, type SeriesResult } from './desk-series.js';
+import type { SkippedView } from './booking-form.js';
 import { FORM_ERROR, fieldMessage, formValues, seeOther, type FieldLabels, type FormErrors } from './forms.js';
 
 /** The fields of the desk's booking form, carried through its confirmation. */
 export const DESK_FIELDS = [
   'booker', 'walkInName', 'walkInPhone', ...SLOT_FIELDS, 'commercial', 'admissionFeeYen', 'overrideReason', 'exemptionPercent', 'exemptionReason',
+  ...REPEAT_FIELDS,
 ] as const;
 
 const DESK_LABELS: FieldLabels = {
@@ -41,7 +46,7 @@ export type BookerChoice = { kind: 'walkIn' } | { kind: 'found'; row: BookerRow 
  * booking, each showing what it costs first.
  */
 const deskBookingPages: FastifyPluginAsync = async (app) => {
-  const { bookings, bookingLife, desk, spaces } = app.services;
+  const { bookings, bookingLife, desk, spaces, groups, loans } = app.services;
 
   function choiceOf(actor: Actor, ref: string | undefined): BookerChoice | null {
     if (ref === 'walk-in') return { kind: 'walkIn' };
@@ -66,18 +71,41 @@ const deskBookingPages: FastifyPluginAsync = async (app) => {
     return values;
   }
 
-  function renderBook(request: FastifyRequest, reply: FastifyReply, actor: Actor, values: Values, extra: { errors?: FormErrors; q?: string } = {}, status = 200) {
+  /**
+   * Whether the booker borrows equipment free (a registered group, or a member of one): only the
+   * words next to the equipment fields depend on it; the confirmation shows the lines the service priced.
+   */
+  function borrowsFree(request: FastifyRequest, actor: Actor, choice: BookerChoice | null): boolean {
+    if (choice?.kind !== 'found' || choice.row.groupId === null) return false;
+    if (choice.row.kind === 'account' && choice.row.role !== 'member') return false;
+    try {
+      return groups.get(actor, choice.row.groupId).registered;
+    } catch (error) {
+      request.log.warn({ err: error, groupId: choice.row.groupId }, 'group not readable for the desk booking form');
+      return false;
+    }
+  }
+
+  function renderBook(request: FastifyRequest, reply: FastifyReply, actor: Actor, values: Values, extra: { errors?: FormErrors; q?: string; skipped?: SkippedView[] } = {}, status = 200) {
     const choice = choiceOf(actor, values.booker);
+    // series: a group or an account holder (never a walk-in) may book recurring dates at the desk.
+    const repeat = canRepeat(choice) ? { canRepeat: true, values: withRepeatDefaults(values), monthlyExample: monthlyExample(values, translator(request.lang)) } : null;
     const date = values.date && isDate(values.date) ? values.date : tokyoDate(app.clock());
     const q = extra.q ?? '';
     const carry = Object.fromEntries(['space', 'date', 'start', 'end'].filter((k) => values[k]).map((k) => [k, values[k]!]));
     return reply.page('desk/book', {
-      choice, values, errors: extra.errors ?? {}, q,
+      choice, values: repeat?.values ?? values, errors: extra.errors ?? {}, q,
+      canRepeat: repeat !== null, monthlyExample: repeat?.monthlyExample ?? null, skipped: extra.skipped ?? [],
+      // equipment: desk and manager — a group, or a member booking for it, borrows as the group.
+      suspension: choice?.kind === 'found'
+        ? suspensionOf(loans, choice.row.kind === 'group' || choice.row.groupId !== null ? { groupId: choice.row.groupId, accountId: null } : { groupId: null, accountId: choice.row.id })
+        : [],
       results: choice === null && q !== '' ? desk.searchBookers(actor, q) : null,
       carry, carryQuery: new URLSearchParams(carry).toString(),
       spaceOptions: spaceOptions(request, date),
       startTimes: timeOptions(START_TIMES, values.start),
       endTimes: timeOptions(END_TIMES, values.end),
+      equipment: choice ? equipmentChoices(loans.catalog(), { t: translator(request.lang), f: formatters(request.lang), lang: request.lang, free: borrowsFree(request, actor, choice) }) : [],
     }, status);
   }
 
@@ -86,7 +114,7 @@ const deskBookingPages: FastifyPluginAsync = async (app) => {
     const errors: FieldError[] = [];
     let base: ReturnType<typeof bookingBody> | undefined;
     try {
-      base = bookingBody(values, false);
+      base = bookingBody(values, canRepeat(choice));
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
       errors.push(...error.errors);
@@ -124,7 +152,7 @@ const deskBookingPages: FastifyPluginAsync = async (app) => {
     return refusalErrors(remapped, { t: translator(request.lang), f: formatters(request.lang), role: actor.role, spaces, values, labels }).errors;
   }
 
-  const submitted = (request: FastifyRequest): Values => formValues(request.body, DESK_FIELDS);
+  const submitted = (request: FastifyRequest): Values => formValues(request.body, [...DESK_FIELDS, ...equipmentFieldNames(loans.catalog())]);
 
   app.get('/desk/book', async (request, reply) => {
     const actor = await staffOnly(request, reply);
@@ -149,11 +177,15 @@ const deskBookingPages: FastifyPluginAsync = async (app) => {
     const choice = choiceOf(actor, values.booker);
     if (!choice) return renderBook(request, reply, actor, values, { errors: { [FORM_ERROR]: translator(request.lang)('desk.book.chooseBooker') } }, 422);
     try {
-      const booking = bookings.create(actor, deskBody(values, choice), { dryRun: true }) as BookingView;
+      const result = bookings.create(actor, deskBody(values, choice), { dryRun: true }) as BookingView | SeriesResult;
+      const series = isSeries(result) ? seriesView(result, values, { t: translator(request.lang), f: formatters(request.lang), spaces }) : null;
+      const booking = isSeries(result) ? result.created[0]! : result;
       const date = values.date ?? tokyoDate(app.clock());
-      return reply.page('desk/book-confirm', { values, choice, booking, spaceNames: spaceNames(spaces, request, date) });
+      const equipmentText = booking.equipment.length > 0 ? equipmentList(translator(request.lang), booking.equipment) : null;
+      return reply.page('desk/book-confirm', { values, choice, booking, series, equipmentText, spaceNames: spaceNames(spaces, request, date) });
     } catch (error) {
-      return renderBook(request, reply, actor, values, { errors: refusal(request, actor, values, error) }, 422);
+      const skipped = skippedOfRefusal(error, { t: translator(request.lang), f: formatters(request.lang), spaces });
+      return renderBook(request, reply, actor, values, { errors: refusal(request, actor, values, error), skipped }, 422);
     }
   });
 
@@ -164,10 +196,13 @@ const deskBookingPages: FastifyPluginAsync = async (app) => {
     const choice = choiceOf(actor, values.booker);
     if (!choice) return renderBook(request, reply, actor, values, { errors: { [FORM_ERROR]: translator(request.lang)('desk.book.chooseBooker') } }, 422);
     try {
-      const booking = bookings.create(actor, deskBody(values, choice)) as BookingView;
-      return seeOther(reply, `/desk/bookings/${booking.id}${booking.totalYen > 0 ? '?focus=pay' : ''}`, 'flash.deskBooked');
+      const result = bookings.create(actor, deskBody(values, choice)) as BookingView | SeriesResult;
+      // A series: its first date's page, from which the desk takes payment date by date.
+      if (isSeries(result)) return seeOther(reply, `/desk/bookings/${result.created[0]!.id}`, 'flash.deskSeriesBooked');
+      return seeOther(reply, `/desk/bookings/${result.id}${result.totalYen > 0 ? '?focus=pay' : ''}`, 'flash.deskBooked');
     } catch (error) {
-      return renderBook(request, reply, actor, values, { errors: refusal(request, actor, values, error) }, 422);
+      const skipped = skippedOfRefusal(error, { t: translator(request.lang), f: formatters(request.lang), spaces });
+      return renderBook(request, reply, actor, values, { errors: refusal(request, actor, values, error), skipped }, 422);
     }
   });
 

@@ -8,6 +8,7 @@ import type { DeskBooking } from '../../services/desk.js';
 import { pathId } from './access.js';
 import { backTo, spaceNames, staffOnly, yenOrCount } from './desk-access.js';
 import deskBookingPages from './desk-book.js';
+import { suspensionOf, typeNames } from './desk-loans.js';
 import { FORM_ERROR, fieldMessage, formValues, seeOther, type FormErrors } from './forms.js';
 import { dayAxis, timeline } from './timeline.js';
 
@@ -44,7 +45,7 @@ function dateParam(query: unknown, today: string): string | null {
  * desk, changing and cancelling live in desk-book.ts.
  */
 const deskPages: FastifyPluginAsync = async (app) => {
-  const { desk, bookingLife, spaces } = app.services;
+  const { desk, bookingLife, spaces, bookings: bookingService, loans, loanDesk } = app.services;
 
   function badDate(request: FastifyRequest, reply: FastifyReply) {
     const t = translator(request.lang);
@@ -72,8 +73,10 @@ const deskPages: FastifyPluginAsync = async (app) => {
       return { ...b, phase, canCheckIn: live(b) && b.useDate === board.today && nowMs < endMs };
     });
     const liveToday = bookings.filter(live);
+    const equipment = loanDesk.board(actor);
     return reply.page('desk/board', {
       ...board,
+      equipment: { handOut: equipment.handOut.length, overdue: equipment.overdue.length, flagged: equipment.flagged.length },
       isToday: date === board.today,
       prevDate: addDays(date, -1),
       nextDate: addDays(date, 1),
@@ -133,6 +136,9 @@ const deskPages: FastifyPluginAsync = async (app) => {
     const live = booking.status === 'provisional' || booking.status === 'confirmed';
     return reply.page('desk/booking', {
       booking, payments, receipt,
+      loans: loanDesk.ofBooking(actor, id),
+      suspension: suspensionOf(loans, bookingService.get(actor, id)),
+      typeNames: typeNames(loans, request),
       live,
       canCheckIn: live && booking.useDate === today && app.clock().toMillis() < Date.parse(booking.end),
       focusPay: query.focus === 'pay' && booking.balanceYen > 0,

@@ -10,12 +10,15 @@ import groupPages from './groups.js';
 import homeRoutes from './home.js';
 import langRoutes from './lang.js';
 import myBookingPages from './my-bookings.js';
+import myLoanPages from './my-loans.js';
 import noticePages from './notices.js';
 import reportPages from './reports.js';
 import registrationPages from './registration.js';
 import signupPages from './signup.js';
 import spacePages from './spaces.js';
 import deskPages from './desk.js';
+import deskLoanPages from './desk-loans.js';
+import manageEquipmentPages from './manage-equipment.js';
 import managePages from './manage.js';
 import opinionPages from './opinions.js';
 import surveyPages from './surveys.js';
@@ -34,7 +37,11 @@ const pages: FastifyPluginAsync = async (app) => {
     let code: ProblemCode | 'internal' = 'internal';
     if (error instanceof ProblemError) [status, code] = [error.status, error.code];
     else if (error instanceof InvalidTimeError) [status, code] = [422, 'validation_failed'];
-    else if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) [status, code] = [error.statusCode, 'bad_request'];
+    else if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
+      // Fastify's own refusals (a form over the body limit, a body it cannot read) say what they are.
+      status = error.statusCode;
+      code = status === 413 ? 'payload_too_large' : status === 415 ? 'unsupported_media_type' : 'bad_request';
+    }
     if (status >= 500) request.log.error({ err: error }, 'page failed');
     if (error instanceof ProblemError && error.code === 'rate_limited' && typeof error.extra.retryAfter === 'number') {
       reply.header('retry-after', String(error.extra.retryAfter));
@@ -60,11 +67,14 @@ const pages: FastifyPluginAsync = async (app) => {
   await app.register(signupPages);
   await app.register(bookingPages);
   await app.register(myBookingPages);
+  await app.register(myLoanPages);
   await app.register(spacePages);
   await app.register(calendarPages);
   await app.register(feePages);
   await app.register(noticePages);
   await app.register(deskPages);
+  await app.register(deskLoanPages);
+  await app.register(manageEquipmentPages);
   await app.register(managePages);
   await app.register(reportPages);
   await app.register(opinionPages);

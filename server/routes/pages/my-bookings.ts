@@ -10,6 +10,7 @@ import { forbiddenPage, pathId, toLogin } from './access.js';
 import {
   BOOKING_LABELS, END_TIMES, SLOT_FIELDS, START_TIMES, defaultRange, refusalErrors, slotBody, timeOptions, type Values,
 } from './booking-form.js';
+import { equipmentList } from './equipment-form.js';
 import { FORM_ERROR, fieldMessage, formValues, seeOther, type FieldLabels, type FormErrors } from './forms.js';
 
 const CHANGE_LABELS: FieldLabels = Object.fromEntries(SLOT_FIELDS.map((f) => [f, BOOKING_LABELS[f]!]));
@@ -54,6 +55,15 @@ const myBookingPages: FastifyPluginAsync = async (app) => {
     return Object.fromEntries(spaces.list().map((s) => [s.slug, request.lang === 'en' ? s.nameEn : s.name]));
   }
 
+  /** What the views name: spaces by slug, and a booking's equipment as one line (プロジェクター 2台、スクリーン 1台). */
+  function names(request: FastifyRequest) {
+    const t = translator(request.lang);
+    return {
+      spaceNames: spaceNames(request),
+      equipmentText: (items: readonly { type: string; quantity: number }[]) => equipmentList(t, items),
+    };
+  }
+
   /** Says that a booking is no longer live (cancelled, expired), with a way back to it. */
   function notLive(reply: FastifyReply, booking: BookingView) {
     return reply.page('my/not-live', { booking }, 409);
@@ -82,7 +92,7 @@ const myBookingPages: FastifyPluginAsync = async (app) => {
     const booked = counted(query.booked);
     const skipped = counted(query.skipped);
     return reply.page('my/list', {
-      upcoming, past, from, to, spaceNames: spaceNames(request),
+      upcoming, past, from, to, ...names(request),
       seriesResult: booked !== null && skipped !== null ? { booked, skipped } : null,
       isMember: actor.groupId !== null,
     });
@@ -95,7 +105,7 @@ const myBookingPages: FastifyPluginAsync = async (app) => {
     if (!actor) return reply;
     const booking = asOf(bookings.get(actor, pathId(request.params.id)), app.clock());
     const receipts = app.services.documents.receiptsOf(actor, booking.id);
-    return reply.page('my/detail', { booking, spaceNames: spaceNames(request), live: isLive(booking), receipts });
+    return reply.page('my/detail', { booking, ...names(request), live: isLive(booking), receipts });
   });
 
   // ---- change ------------------------------------------------------------------------------------
@@ -116,7 +126,7 @@ const myBookingPages: FastifyPluginAsync = async (app) => {
     const t = translator(request.lang);
     const date = values.date && isDate(values.date) ? values.date : booking.useDate;
     return reply.page('my/change', {
-      booking, values, errors, spaceNames: spaceNames(request),
+      booking, values, errors, ...names(request),
       spaceOptions: spaces.list(date).map((s) => ({ value: s.slug, label: t('booking.spaceOption', { name: request.lang === 'en' ? s.nameEn : s.name, capacity: s.capacity }) })),
       startTimes: timeOptions(START_TIMES, values.start),
       endTimes: timeOptions(END_TIMES, values.end),
@@ -153,7 +163,7 @@ const myBookingPages: FastifyPluginAsync = async (app) => {
     const values = formValues(request.body, SLOT_FIELDS);
     try {
       const changed = bookingLife.change(actor, booking.id, changeBody(values), { dryRun: true });
-      return reply.page('my/change-confirm', { booking, changed, values, spaceNames: spaceNames(request) });
+      return reply.page('my/change-confirm', { booking, changed, values, ...names(request) });
     } catch (error) {
       return renderChangeRefusal(request, reply, actor, booking, values, error);
     }
@@ -176,7 +186,7 @@ const myBookingPages: FastifyPluginAsync = async (app) => {
 
   function renderCancel(request: FastifyRequest, reply: FastifyReply, actor: Actor, booking: BookingView, values: Values = {}, errors: FormErrors = {}, status = 200) {
     const preview = bookingLife.cancel(actor, booking.id, {}, { dryRun: true });
-    return reply.page('my/cancel', { booking, preview, values, errors, spaceNames: spaceNames(request) }, status);
+    return reply.page('my/cancel', { booking, preview, values, errors, ...names(request) }, status);
   }
 
   app.get<{ Params: { id: string } }>('/my/bookings/:id/cancel', async (request, reply) => {
