@@ -7,6 +7,7 @@
  * Bars on the 2-core reference machine (load generator on the same machine, so only ratios travel):
  * availability at least 60% of /healthz throughput; at least 1,000 booking writes a second.
  * A missed bar is reported and the run still exits 0; a run that breaks exits 1.
+ * Last, scripts/bench-sync.ts measures booking writes with `synchronous = NORMAL` against `FULL`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -23,6 +24,7 @@ import { windowOpensAt } from '../server/domain/windows.js';
 import { makeServices } from '../server/services/index.js';
 import { seedDemo } from './seed-demo.js';
 import { runLoad, type LoadResult } from './lib/load.js';
+import { benchSynchronous } from './bench-sync.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CONNECTIONS = 10;
@@ -239,6 +241,8 @@ async function main(): Promise<void> {
     if (child) await stop(child);
     rmSync(dir, { recursive: true, force: true });
   }
+  // Last, with the server stopped: what `synchronous = FULL` would cost per write (README, "Durability").
+  benchSynchronous({ seconds });
 }
 
 main().catch((err: unknown) => {

@@ -18,6 +18,8 @@ const ConfigSchema = z.object({
   /** How often the expiry and no-show job runs. */
   JOB_INTERVAL_SECONDS: z.coerce.number().int().min(5).default(60),
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(20),
+  /** A request (headers and body) must arrive within this many seconds, or it is answered 408 and cut off. */
+  REQUEST_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(30),
   /** Adds `/_bench/eta`, the bare Eta page `npm run bench` compares the week grid with. */
   BENCH_ROUTES: bool.default(false),
 });
@@ -35,6 +37,7 @@ export type Config = {
   logLevel: string;
   jobIntervalSeconds: number;
   loginMaxFailures: number;
+  requestTimeoutSeconds: number;
   benchRoutes: boolean;
 };
 
@@ -59,6 +62,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: c.LOG_LEVEL,
     jobIntervalSeconds: c.JOB_INTERVAL_SECONDS,
     loginMaxFailures: c.LOGIN_MAX_FAILURES,
+    requestTimeoutSeconds: c.REQUEST_TIMEOUT_SECONDS,
     benchRoutes: c.BENCH_ROUTES,
   };
 }

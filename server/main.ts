@@ -34,11 +34,22 @@ async function shutdown(signal: string) {
   closing = true;
   app.log.info({ signal }, 'shutting down: finishing in-flight requests');
   jobs.stop();
-  const force = setTimeout(() => process.exit(1), 10_000);
+  // In-flight requests get 10 s (what `docker stop` waits before it kills); then give up, non-zero.
+  const force = setTimeout(() => {
+    app.log.error('in-flight requests did not finish within 10 s; exiting');
+    process.exit(1);
+  }, 10_000);
   force.unref();
-  await app.close();
-  db.$client.close();
-  if (pidFile) rmSync(pidFile, { force: true });
+  try {
+    // Stops accepting at once, answers 503 on kept-alive sockets, waits for requests in flight.
+    await app.close();
+    // Closing the last connection checkpoints the WAL into the file.
+    db.$client.close();
+    if (pidFile) rmSync(pidFile, { force: true });
+  } catch (err) {
+    app.log.error({ err }, 'shutdown failed');
+    process.exit(1);
+  }
   process.exit(0);
 }
 process.on('SIGINT', () => void shutdown('SIGINT'));

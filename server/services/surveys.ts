@@ -10,7 +10,7 @@ import {
   allSurveys, answersOf, findSurvey, questionsOf, ratingStats, responsesOf, surveyBySlug, type AnswerRow, type QuestionRow, type SurveyRow,
 } from '../repositories/surveys.js';
 import { requireManager, type Actor, type Deps } from './context.js';
-import { longText, parseInput, text } from './validate.js';
+import { hasControlCharacters, longText, parseInput, text } from './validate.js';
 
 export const QUESTION_KINDS = ['rating', 'single', 'multiple', 'text'] as const;
 export type QuestionKind = (typeof QUESTION_KINDS)[number];
@@ -59,8 +59,6 @@ export function questionView(q: QuestionRow): SurveyQuestion {
   return { id: q.id, position: q.position, kind: q.kind, prompt: q.prompt, options: JSON.parse(q.optionsJson) as string[], required: q.required };
 }
 
-const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
-
 /**
  * Reads one response: `answers` maps a question id to a value (a form sends strings, a repeated
  * field an array). Choices are option indexes. Every problem is reported, per question.
@@ -94,7 +92,7 @@ export function readAnswers(questions: readonly SurveyQuestion[], answers: Recor
     } else {
       const value = values.join('\n');
       if (value.length > TEXT_ANSWER_MAX) errors.push({ path, message: `at most ${TEXT_ANSWER_MAX} characters` });
-      else if (CONTROL.test(value)) errors.push({ path, message: 'control characters are not allowed' });
+      else if (hasControlCharacters(value)) errors.push({ path, message: 'control characters are not allowed' });
       else stored.push({ questionId: q.id, rating: null, choices: null, text: value });
     }
   }
