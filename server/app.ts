@@ -33,7 +33,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     logger: opts.config.logLevel === 'silent' ? false : { level: opts.config.logLevel },
     // JSON bodies; forms have their own, smaller limit (formbody below).
     bodyLimit: 256 * 1024,
-    trustProxy: opts.config.trustProxy,
+    // A number of hops trusts that many proxies from this server outwards (proxy-addr's hop index).
+    trustProxy: typeof opts.config.trustProxy === 'number'
+      ? ((hops: number) => (_address: string, hop: number) => hop < hops)(opts.config.trustProxy)
+      : opts.config.trustProxy,
     // A client that stops sending (slow headers, a body that never ends) is answered 408 and cut off
     // once the whole request has taken longer than this (REQUEST_TIMEOUT_SECONDS)…
     requestTimeout,

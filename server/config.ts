@@ -13,7 +13,19 @@ const ConfigSchema = z.object({
   SESSION_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
   /** Set when Hiroba is served over HTTPS (directly or behind a proxy): cookies get `Secure`. */
   COOKIE_SECURE: bool.default(false),
-  TRUST_PROXY: bool.default(false),
+  /**
+   * Whom to believe in X-Forwarded-For/-Proto: `false`; a number of proxy hops (1: the address the
+   * one proxy in front appended — right for nginx's `$proxy_add_x_forwarded_for`); the proxies'
+   * addresses or CIDRs, comma-separated; or `true`, every hop (only behind a proxy that replaces
+   * the header, as a client can otherwise choose its own address).
+   */
+  TRUST_PROXY: z.string().trim().default('false').transform((v, ctx): boolean | number | string => {
+    if (v === 'true' || v === 'false') return v === 'true';
+    if (/^\d{1,2}$/.test(v)) return Number(v);
+    if (/^[0-9A-Fa-f:.\/]+(\s*,\s*[0-9A-Fa-f:.\/]+)*$/.test(v)) return v;
+    ctx.addIssue({ code: 'custom', message: 'true, false, a number of hops, or proxy addresses separated by commas' });
+    return z.NEVER;
+  }),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** How often the expiry and no-show job runs. */
   JOB_INTERVAL_SECONDS: z.coerce.number().int().min(5).default(60),
@@ -33,7 +45,7 @@ export type Config = {
   scryptLogN: number;
   sessionHours: number;
   cookieSecure: boolean;
-  trustProxy: boolean;
+  trustProxy: boolean | number | string;
   logLevel: string;
   jobIntervalSeconds: number;
   loginMaxFailures: number;

@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LightMyRequestResponse } from 'fastify';
+import { readConfig } from '../../server/config.js';
 import { count, makeTestApp, PASSWORD, type TestApp } from '../support/app.js';
 import { openForm, postForm } from '../support/forms.js';
 import { call, makeGroup } from './helpers.js';
@@ -170,6 +171,25 @@ describe('behind a proxy', () => {
       expect(blocked.statusCode).toBe(429);
       expect(count(t.db, 'sessions')).toBe(0);
       expect(await feedUrl(t, { 'x-forwarded-proto': 'https' })).toMatch(/^http:\/\/localhost(:\d+)?\/calendars\/groups\/[A-Za-z0-9_-]{43}\.ics$/);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('with TRUST_PROXY=1 counts the address the one proxy appended, so a client cannot choose it', async () => {
+    expect(readConfig({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(readConfig({ TRUST_PROXY: '10.0.0.1, 10.0.1.0/24' }).trustProxy).toBe('10.0.0.1, 10.0.1.0/24');
+    expect(() => readConfig({ TRUST_PROXY: 'yes please' })).toThrow(/TRUST_PROXY/);
+    const t = await makeTestApp('2026-12-01T10:00', { loginMaxFailures: 3, trustProxy: 1 });
+    try {
+      await t.account('individual', 'hanako@example.jp');
+      // The client writes its own X-Forwarded-For; the proxy appends the real address (198.51.100.7).
+      for (let i = 0; i < 3; i++) expect((await failLogin(t, i, { 'x-forwarded-for': `192.0.2.${i + 1}, 198.51.100.7` })).statusCode).toBe(401);
+      expect((await failLogin(t, 9, { 'x-forwarded-for': '192.0.2.200, 198.51.100.7' })).statusCode).toBe(429);
+      // Another real client behind the same proxy is not blocked.
+      const other = await call(t, 'POST', '/api/v1/auth/login', { body: { email: 'hanako@example.jp', password: PASSWORD }, headers: { 'x-forwarded-for': '198.51.100.7, 198.51.100.8' }, remoteAddress: '10.0.0.1' });
+      expect(other.statusCode).toBe(200);
+      expect(count(t.db, 'sessions')).toBe(1);
     } finally {
       await t.close();
     }
