@@ -1,5 +1,5 @@
 import type { DateTime } from 'luxon';
-import { eq } from 'drizzle-orm';
+import { and, eq, isNotNull } from 'drizzle-orm';
 import type { Tx } from '../../db/client.js';
 import { equipmentUnits, loanItems, loans } from '../../db/schema.js';
 import { shortages, uncoveredLoans, type EquipmentShortage } from '../domain/loans.js';
@@ -128,6 +128,37 @@ export function flagUncovered(tx: Tx, typeId: number, typeSlug: string, reason: 
     tx.update(loans).set({ needsAttention: reason, updatedAt: nowIso }).where(eq(loans.id, id)).run();
   }
   return flagged;
+}
+
+/**
+ * After the pool of a type grew back (a unit repaired or found), clears the flags of the reserved
+ * loans that every one of their types can cover again. Returns the loans cleared.
+ */
+export function clearCoveredFlags(tx: Tx, typeId: number, now: DateTime): number[] {
+  const nowIso = toStored(now);
+  const flagged = tx.select({ id: loans.id }).from(loans).innerJoin(loanItems, eq(loanItems.loanId, loans.id))
+    .where(and(eq(loanItems.typeId, typeId), eq(loans.status, 'reserved'), isNotNull(loans.needsAttention))).all().map((r) => r.id);
+  if (flagged.length === 0) return [];
+  const pool = poolByType(tx);
+  const types = new Map(equipmentTypeRows(tx).map((t) => [t.id, t.slug]));
+  const uncoveredByType = new Map<number, Set<number>>();
+  const uncovered = (id: number) => {
+    let set = uncoveredByType.get(id);
+    if (!set) {
+      set = new Set(uncoveredLoans(pool.get(types.get(id) ?? '') ?? 0, reservedHoldingsOfType(tx, id, nowIso)));
+      uncoveredByType.set(id, set);
+    }
+    return set;
+  };
+  const cleared: number[] = [];
+  for (const loanId of flagged) {
+    const itemTypes = tx.select({ typeId: loanItems.typeId }).from(loanItems).where(eq(loanItems.loanId, loanId)).all();
+    if (itemTypes.every((i) => !uncovered(i.typeId).has(loanId))) {
+      tx.update(loans).set({ needsAttention: null, updatedAt: nowIso }).where(eq(loans.id, loanId)).run();
+      cleared.push(loanId);
+    }
+  }
+  return cleared;
 }
 
 export function setUnitState(tx: Tx, unitId: number, state: typeof equipmentUnits.$inferSelect['state'], nowIso: string, note?: string | null): void {

@@ -19,7 +19,7 @@ import { paymentStatusAfter } from '../domain/life.js';
 import { priceFromSnapshot, type BookingService, type PricingSnapshot } from './bookings.js';
 import { isStaff, requireActor, requireManager, requireStaff, type Actor, type Deps } from './context.js';
 import {
-  assertMayBorrow, equipmentLines, equipmentShortages, flagUncovered, reserveLoan, resolveItems, setUnitState, shortageConflict, type Borrower,
+  assertMayBorrow, clearCoveredFlags, equipmentLines, equipmentShortages, flagUncovered, reserveLoan, resolveItems, setUnitState, shortageConflict, type Borrower,
 } from './loan-core.js';
 import { longText, parseInput, text } from './validate.js';
 import { write } from './transaction.js';
@@ -566,7 +566,7 @@ export function makeLoanService(deps: Deps, bookingService: BookingService) {
      * A manager sends a unit to repair, brings one back into the pool (repaired, or a lost one
      * found), or retires it. A unit out on a loan changes state only through its return.
      */
-    setUnit(actorOrNull: Actor | null, tag: string, body: unknown): { tag: string; state: string; flaggedLoans: number[] } {
+    setUnit(actorOrNull: Actor | null, tag: string, body: unknown): { tag: string; state: string; flaggedLoans: number[]; clearedLoans: number[] } {
       const actor = requireManager(actorOrNull);
       const input = parseInput(UnitStateInput, body);
       return write(db, (tx) => {
@@ -583,8 +583,10 @@ export function makeLoanService(deps: Deps, bookingService: BookingService) {
         const flagged = inPool(unit.state) && !inPool(next)
           ? flagUncovered(tx, unit.typeId, unit.type, `${tag} ${next === 'retired' ? '廃棄' : '修理中'}（${unit.type}）`, now)
           : [];
-        recordAudit(tx, { at: nowIso, actorId: actor.id, action: `equipment.${input.action}`, entity: 'equipment_unit', entityId: tag, detail: { from: unit.state, to: next, note: input.note ?? null, flaggedLoans: flagged } });
-        return { tag, state: next, flaggedLoans: flagged };
+        // A unit back in the pool may cover loans flagged when it left.
+        const cleared = !inPool(unit.state) && inPool(next) ? clearCoveredFlags(tx, unit.typeId, now) : [];
+        recordAudit(tx, { at: nowIso, actorId: actor.id, action: `equipment.${input.action}`, entity: 'equipment_unit', entityId: tag, detail: { from: unit.state, to: next, note: input.note ?? null, flaggedLoans: flagged, clearedLoans: cleared } });
+        return { tag, state: next, flaggedLoans: flagged, clearedLoans: cleared };
       });
     },
   };

@@ -171,8 +171,12 @@ describe('the whole life of a loan', () => {
 
     // Borrowing again works; the repaired unit returns to the pool.
     expect((await call(t, 'POST', '/api/v1/loans', { cookie: member.cookie, body: { start: '2026-12-22T10:00', end: '2026-12-22T17:00', items: [{ type: 'screen', quantity: 1 }] } })).statusCode).toBe(201);
-    expect((await call(t, 'POST', '/api/v1/equipment/units/PJ-02/state', { cookie: manager.cookie, body: { action: 'repaired', note: '修理済' } })).statusCode).toBe(200);
+    const repaired = await call(t, 'POST', '/api/v1/equipment/units/PJ-02/state', { cookie: manager.cookie, body: { action: 'repaired', note: '修理済' } });
+    expect(repaired.statusCode, repaired.body).toBe(200);
     expect(unitState('PJ-02')).toBe('available');
+    // With three projectors again, the take-out is covered and its flag is cleared.
+    expect(repaired.json()).toMatchObject({ state: 'available', clearedLoans: [(later.json() as { id: number }).id] });
+    expect(sql('SELECT needs_attention FROM loans WHERE id = ?', (later.json() as { id: number }).id)).toEqual([{ needs_attention: null }]);
     expect(auditActions(t, 'loan.checkout')).toHaveLength(1);
     expect(auditActions(t, 'damage.open').map((a) => a.entity_id)).toEqual([String(caseId)]);
     expect(auditActions(t, 'damage.assess')).toHaveLength(1);
