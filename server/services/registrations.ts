@@ -82,10 +82,11 @@ export function makeRegistrationService(deps: Deps) {
     /** The representative applies for the next fiscal year (from March 1), or a lapsed group again. */
     renew(actorOrNull: Actor | null, groupId: number, body: unknown) {
       const actor = requireActor(actorOrNull);
-      const input = parseInput(RenewalInput, body);
       return db.transaction((tx) => {
         const g = findGroup(tx, groupId);
+        // Someone else's group is not found, whatever the body says.
         if (!g || !(isStaff(actor) || (actor.groupId === g.id))) throw new NotFoundError('group');
+        const input = parseInput(RenewalInput, body);
         if (!isStaff(actor) && !actor.isRepresentative) throw new ForbiddenError('only the representative applies for renewal');
         const now = clock();
         const standing = groupStanding(tx, g.id)!;

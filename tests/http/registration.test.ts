@@ -311,6 +311,14 @@ describe('the life of a registration', () => {
     expect((await post(`/api/v1/groups/${groupId}/renewal`, cookie, { memberCount: 30, fields: ['防災'], attestations: { nonPolitical: true, nonReligious: true, nonCommercial: true } })).json().code).toBe('invalid_state');
     t.clock.set('2027-03-01T10:00');
     cookie = await t.login('hanako@example.jp', REP_PASSWORD);
+    // Another person asking to renew this group is told it does not exist, even with a bad body.
+    await t.account('individual', 'stranger@example.jp');
+    const stranger = await t.login('stranger@example.jp');
+    const before = count(t.db, 'registrations');
+    for (const b of [{}, { memberCount: 30, fields: ['防災'], attestations: { nonPolitical: true, nonReligious: true, nonCommercial: true } }]) {
+      expect((await post(`/api/v1/groups/${groupId}/renewal`, stranger, b)).json().code).toBe('not_found');
+    }
+    expect(count(t.db, 'registrations')).toBe(before);
     const renewal = await post(`/api/v1/groups/${groupId}/renewal`, cookie, { memberCount: 30, fields: ['防災'], attestations: { nonPolitical: true, nonReligious: true, nonCommercial: true } });
     expect(renewal.statusCode).toBe(201);
     t.clock.set('2027-04-01T10:00');
