@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Actor } from '../../services/context.js';
 import { translator, type MessageKey } from '../../i18n/index.js';
 
 /**
@@ -27,4 +28,22 @@ export function notFoundPage(reply: FastifyReply, heading: MessageKey = 'error.n
 /** A numeric id from a path parameter; anything else is -1, which no row has (the service answers 404). */
 export function pathId(raw: string): number {
   return /^\d{1,15}$/.test(raw) ? Number(raw) : -1;
+}
+
+/**
+ * The logged-in individual or group member (the people who book for themselves), or null once the
+ * reply has sent anyone else on: an anonymous visitor to the login form (back to this page, or to
+ * `back` after a POST), staff and managers to a 403 page pointing them to the desk.
+ */
+export async function accountHolder(request: FastifyRequest, reply: FastifyReply, back: string): Promise<Actor | null> {
+  const actor = request.actor;
+  if (!actor) {
+    await toLogin(request, reply, request.method === 'GET' ? request.url : back);
+    return null;
+  }
+  if (actor.role !== 'individual' && actor.role !== 'member') {
+    await forbiddenPage(reply, 'booking.forUsersOnly');
+    return null;
+  }
+  return actor;
 }

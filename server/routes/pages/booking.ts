@@ -5,7 +5,7 @@ import { formatters, translator, type MessageKey } from '../../i18n/index.js';
 import { verifyCsrf } from '../../plugins/csrf.js';
 import type { BookingView } from '../../services/booking-view.js';
 import type { Actor } from '../../services/context.js';
-import { forbiddenPage, toLogin } from './access.js';
+import { accountHolder } from './access.js';
 import {
   BOOKING_FIELDS, END_TIMES, START_TIMES, bookingBody, describeRepeat, refusalErrors, skippedViews, timeOptions,
   valuesFromQuery, weekdayOfMonth, type SkippedView, type Values,
@@ -25,18 +25,7 @@ const bookingPages: FastifyPluginAsync = async (app) => {
   const { bookings, spaces, groups, loans } = app.services;
 
   /** The logged-in individual or member, or null once the reply sends anyone else on. */
-  async function booker(request: FastifyRequest, reply: FastifyReply, back = '/book'): Promise<Actor | null> {
-    const actor = request.actor;
-    if (!actor) {
-      await toLogin(request, reply, request.method === 'GET' ? request.url : back);
-      return null;
-    }
-    if (actor.role !== 'individual' && actor.role !== 'member') {
-      await forbiddenPage(reply, 'booking.forUsersOnly');
-      return null;
-    }
-    return actor;
-  }
+  const booker = (request: FastifyRequest, reply: FastifyReply, back = '/book') => accountHolder(request, reply, back);
 
   const canRepeat = (actor: Actor) => actor.role === 'member' && actor.groupId !== null;
 

@@ -6,7 +6,7 @@ import { formatters, translator } from '../../i18n/index.js';
 import { verifyCsrf } from '../../plugins/csrf.js';
 import type { BookingView } from '../../services/booking-view.js';
 import type { Actor } from '../../services/context.js';
-import { forbiddenPage, pathId, toLogin } from './access.js';
+import { accountHolder, pathId } from './access.js';
 import {
   BOOKING_LABELS, END_TIMES, SLOT_FIELDS, START_TIMES, defaultRange, refusalErrors, slotBody, timeOptions, type Values,
 } from './booking-form.js';
@@ -38,18 +38,7 @@ const isLive = (b: BookingView) => b.status === 'provisional' || b.status === 'c
 const myBookingPages: FastifyPluginAsync = async (app) => {
   const { bookings, bookingLife, spaces } = app.services;
 
-  async function owner(request: FastifyRequest, reply: FastifyReply): Promise<Actor | null> {
-    const actor = request.actor;
-    if (!actor) {
-      await toLogin(request, reply, request.method === 'GET' ? request.url : '/my/bookings');
-      return null;
-    }
-    if (actor.role !== 'individual' && actor.role !== 'member') {
-      await forbiddenPage(reply, 'booking.forUsersOnly');
-      return null;
-    }
-    return actor;
-  }
+  const owner = (request: FastifyRequest, reply: FastifyReply) => accountHolder(request, reply, '/my/bookings');
 
   function spaceNames(request: FastifyRequest): Record<string, string> {
     return Object.fromEntries(spaces.list().map((s) => [s.slug, request.lang === 'en' ? s.nameEn : s.name]));

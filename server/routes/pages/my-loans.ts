@@ -6,7 +6,7 @@ import { formatters, translator, type Formatters, type Translate } from '../../i
 import { verifyCsrf } from '../../plugins/csrf.js';
 import type { Actor } from '../../services/context.js';
 import { TAKEOUT_MAX_DAYS, type CaseView, type LoanView } from '../../services/loans.js';
-import { forbiddenPage, pathId, toLogin } from './access.js';
+import { accountHolder, forbiddenPage, pathId } from './access.js';
 import { END_TIMES, START_TIMES, clockOf } from './booking-form.js';
 import {
   EQUIPMENT_LABELS, equipmentChoices, equipmentError, equipmentField, equipmentFieldNames, equipmentItemsOf, equipmentList,
@@ -99,18 +99,7 @@ function takeoutTimeMessage(e: FieldError, t: Translate, f: Formatters): { field
 const myLoanPages: FastifyPluginAsync = async (app) => {
   const { loans, groups } = app.services;
 
-  async function borrower(request: FastifyRequest, reply: FastifyReply, back = '/my/loans'): Promise<Actor | null> {
-    const actor = request.actor;
-    if (!actor) {
-      await toLogin(request, reply, request.method === 'GET' ? request.url : back);
-      return null;
-    }
-    if (actor.role !== 'individual' && actor.role !== 'member') {
-      await forbiddenPage(reply, 'booking.forUsersOnly');
-      return null;
-    }
-    return actor;
-  }
+  const borrower = (request: FastifyRequest, reply: FastifyReply, back = '/my/loans') => accountHolder(request, reply, back);
 
   /** Whether the member's group is registered today (only words and the take-out form depend on it). */
   function registered(request: FastifyRequest, actor: Actor): boolean {
