@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, isNull } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.js';
 import { accounts, groups, registrations } from '../../db/schema.js';
 import type { GroupStanding } from '../domain/registration.js';
@@ -50,6 +50,23 @@ export function representativeOf(db: Tx, groupId: number) {
 
 export function activeGroups(db: Tx): GroupRow[] {
   return db.select().from(groups).where(eq(groups.status, 'active')).orderBy(asc(groups.kana)).all();
+}
+
+/**
+ * The groups a manager may suspend or reinstate (active or suspended, personal data kept), by
+ * kana; with a query, those whose name or kana contains it, or whose number it is.
+ */
+export function manageableGroups(db: Tx, query: string, limit = 200): GroupRow[] {
+  const q = query.normalize('NFKC').trim();
+  const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const match = q === '' ? undefined : or(
+    sql`${groups.name} LIKE ${like} ESCAPE '\\'`,
+    sql`${groups.kana} LIKE ${like} ESCAPE '\\'`,
+    ...(/^\d{1,15}$/.test(q) ? [eq(groups.id, Number(q))] : []),
+  );
+  return db.select().from(groups)
+    .where(and(inArray(groups.status, ['active', 'suspended']), isNull(groups.personalDataDeletedAt), match))
+    .orderBy(asc(groups.kana), asc(groups.id)).limit(limit).all();
 }
 
 /** Activity fields are stored as a JSON array; rows made before that (or by hand) may hold '' or plain text. */

@@ -4,8 +4,8 @@ import { isRegisteredOn } from '../domain/registration.js';
 import { fromStored, toApi, toStored, tokyoDate } from '../domain/time.js';
 import { ForbiddenError, InvalidStateError, NotFoundError, ValidationError } from '../errors.js';
 import { recordAudit } from '../repositories/audit.js';
-import { activeGroups, findGroup, groupStanding, membersOf, registrationsOfGroup, type GroupRow, parseFields } from '../repositories/groups.js';
-import { isStaff, requireActor, type Actor, type Deps } from './context.js';
+import { activeGroups, findGroup, manageableGroups, groupStanding, membersOf, registrationsOfGroup, type GroupRow, parseFields } from '../repositories/groups.js';
+import { isStaff, requireActor, requireManager, type Actor, type Deps } from './context.js';
 import { AcceptInput, InvitationInput } from './registration-input.js';
 import { registrationView } from './registrations.js';
 import { hashPassword, hashToken, newToken } from './secrets.js';
@@ -37,6 +37,16 @@ export function makeGroupService(deps: Deps) {
       return activeGroups(db)
         .filter((g) => g.publicProfile && isRegisteredOn(groupStanding(db, g.id)!, today))
         .map((g) => ({ id: g.id, name: g.name, type: g.type, fields: parseFields(g.fields), description: g.description }));
+    },
+
+    /** For a manager: active and suspended groups (to suspend or reinstate), found by name, kana or number. */
+    manageable(actorOrNull: Actor | null, query = '') {
+      requireManager(actorOrNull);
+      const today = tokyoDate(clock());
+      return manageableGroups(db, query.slice(0, 100)).map((g) => ({
+        id: g.id, name: g.name, kana: g.kana, type: g.type, status: g.status, statusReason: g.statusReason, validUntil: g.validUntil,
+        registered: isRegisteredOn(groupStanding(db, g.id)!, today),
+      }));
     },
 
     /** A group's own view: profile, validity, standing, registrations. */

@@ -328,6 +328,10 @@ export const TABLE: Record<string, Row> = {
   'POST /desk/loans/:id/checkout': { access: STAFF, url: (w) => `/desk/loans/${w.loan}/checkout` },
   'POST /desk/loans/:id/return': { access: STAFF, url: (w) => `/desk/loans/${w.loan}/return` },
   'POST /desk/loans/:id/clear-flag': { access: STAFF, url: (w) => `/desk/loans/${w.loan}/clear-flag` },
+  'GET /desk/loans/takeout': { access: STAFF },
+  'POST /desk/loans/takeout': { access: STAFF, body: (w) => ({ group: String(w.group) }) },
+  // `loan` is equipment with a booking: the desk is told to cancel the booking instead (409), after the role check.
+  'POST /desk/loans/:id/cancel': { access: STAFF, url: (w) => `/desk/loans/${w.loan}/cancel`, body: () => ({ confirm: 'yes' }) },
   'GET /desk/cash': { access: STAFF },
 
   // ---- the manager's console -------------------------------------------------------------------------------
@@ -335,6 +339,11 @@ export const TABLE: Record<string, Row> = {
   'GET /manage/registrations': { access: MANAGER },
   'POST /manage/registrations/:id/approve': { access: MANAGER, url: (w) => `/manage/registrations/${w.registration}/approve` },
   'POST /manage/registrations/:id/reject': { access: MANAGER, url: (w) => `/manage/registrations/${w.registration}/reject`, body: () => ({ reason: '書類不備' }) },
+  'POST /manage/registrations/retention': { access: MANAGER, body: () => ({ retentionDays: '400' }) },
+  'GET /manage/groups': { access: MANAGER },
+  'GET /manage/groups/:id': { access: MANAGER, url: (w) => `/manage/groups/${w.group}` },
+  'POST /manage/groups/:id/suspend': { access: MANAGER, url: (w) => `/manage/groups/${w.group}/suspend`, body: () => ({ reason: '規約違反' }) },
+  'POST /manage/groups/:id/reinstate': { access: MANAGER, url: (w) => `/manage/groups/${w.group}/reinstate` },
   'GET /manage/reports': { access: MANAGER },
   'GET /manage/rates': { access: MANAGER },
   'POST /manage/rates': { access: MANAGER },
@@ -369,6 +378,10 @@ export const TABLE: Record<string, Row> = {
   'GET /manage/surveys/:id': { access: MANAGER, url: (w) => `/manage/surveys/${w.survey.id}` },
   'GET /manage/surveys/:id/print': { access: MANAGER, url: (w) => `/manage/surveys/${w.survey.id}/print` },
   'GET /manage/surveys/:id/results.csv': { access: MANAGER, url: (w) => `/manage/surveys/${w.survey.id}/results.csv` },
+  'POST /manage/surveys/:id/close': { access: MANAGER, url: (w) => `/manage/surveys/${w.survey.id}/close` },
+  'POST /manage/surveys/:id/reopen': { access: MANAGER, url: (w) => `/manage/surveys/${w.survey.id}/reopen`, body: () => ({ closesAt: '2027-03-31T22:00' }) },
+  'GET /manage/surveys/:id/edit': { access: MANAGER, url: (w) => `/manage/surveys/${w.survey.id}/edit` },
+  'POST /manage/surveys/:id/edit': { access: MANAGER, url: (w) => `/manage/surveys/${w.survey.id}/edit`, body: () => ({ title: '利用者アンケート', opensAt: '2026-11-01T09:00', closesAt: '2027-03-31T22:00', 'q1.kind': 'rating', 'q1.prompt': '満足度', 'q1.required': 'true' }) },
   // The desk sees the inventory and the damage cases; only managers change units and decide cases.
   'GET /manage/equipment': { access: STAFF },
   'POST /manage/equipment/units': { access: MANAGER, body: () => ({ type: 'whiteboard' }) },

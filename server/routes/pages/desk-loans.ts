@@ -1,13 +1,19 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { ConflictError, ProblemError, ValidationError, type FieldError } from '../../errors.js';
+import { ConflictError, InvalidStateError, ProblemError, ValidationError, type FieldError } from '../../errors.js';
 import { formatters, translator, type Translate } from '../../i18n/index.js';
 import { verifyCsrf } from '../../plugins/csrf.js';
 import type { Actor } from '../../services/context.js';
-import type { CaseView, LoanService } from '../../services/loans.js';
+import { TAKEOUT_MAX_DAYS, type CaseView, type LoanService } from '../../services/loans.js';
+import type { BookerRow } from '../../repositories/desk.js';
 import type { DeskLoan } from '../../services/loan-desk.js';
 import { pathId } from './access.js';
 import { backTo, spaceNames, staffOnly } from './desk-access.js';
+import { equipmentChoices } from './equipment-form.js';
 import { FORM_ERROR, fieldMessage, formValues, seeOther, type FormErrors } from './forms.js';
+import { DESK_TIMES, takeoutBody, takeoutRefusal, takeoutValues } from './takeout-form.js';
+
+/** The desk's take-out form (持ち出しの受付): a registered group, found by search, takes equipment out. */
+const TAKEOUT = '/desk/loans/takeout';
 
 /** At most this many units come back in one return form (the service's own limit). */
 const MAX_ROWS = 50;
@@ -78,7 +84,7 @@ function unitMessage(e: FieldError, t: Translate, names: Record<string, string>)
  * forms. The loan service decides; these pages only ask and show.
  */
 const deskLoanPages: FastifyPluginAsync = async (app) => {
-  const { loans, loanDesk, spaces } = app.services;
+  const { loans, loanDesk, spaces, desk, groups } = app.services;
 
   /** A refusal that is not bad input: our own sentence about the whole form. */
   function refusal(error: unknown, t: Translate, message: (e: ProblemError) => string | null = () => null): { errors: FormErrors; status: number } {
@@ -111,6 +117,8 @@ const deskLoanPages: FastifyPluginAsync = async (app) => {
       canCheckOut,
       early: canCheckOut && Date.parse(loan.start) > nowMs,
       over: loan.status === 'reserved' && !canCheckOut,
+      // A take-out not yet picked up can be cancelled at the desk (a booking's equipment leaves with the booking).
+      canCancel: loan.kind === 'takeout' && loan.status === 'reserved',
       choices: canCheckOut ? checkoutChoices(loans.units(actor), loan, page.units) : [],
       outUnits: loan.units.filter((u) => u.returnedAt === null),
       cases,
@@ -123,6 +131,80 @@ const deskLoanPages: FastifyPluginAsync = async (app) => {
       values: page.values ?? {},
     }, page.status ?? 200);
   }
+
+  /** The group a take-out is for (`?group=12`, or the form's hidden field): one the desk may serve, or none. */
+  function groupOf(actor: Actor, raw: string | undefined): BookerRow | null {
+    if (raw === undefined || !/^\d{1,15}$/.test(raw)) return null;
+    try {
+      return desk.booker(actor, `group:${raw}`);
+    } catch (error) {
+      if (error instanceof ProblemError && error.code === 'not_found') return null;
+      throw error;
+    }
+  }
+
+  /** Groups found by name, kana, phone or number; a member's account found leads to its group. */
+  function searchGroups(actor: Actor, q: string): BookerRow[] {
+    const found = desk.searchBookers(actor, q);
+    const byId = new Map<number, BookerRow>();
+    for (const r of found) if (r.kind === 'group') byId.set(r.id, r);
+    for (const r of found) {
+      if (r.kind !== 'account' || r.groupId === null || byId.has(r.groupId)) continue;
+      const g = groupOf(actor, String(r.groupId));
+      if (g) byId.set(g.id, g);
+    }
+    return [...byId.values()];
+  }
+
+  function renderTakeout(request: FastifyRequest, reply: FastifyReply, actor: Actor, page: { values?: Record<string, string>; errors?: FormErrors; q?: string; status?: number } = {}) {
+    const values = page.values ?? {};
+    const group = groupOf(actor, values.group);
+    const q = page.q ?? '';
+    const registered = group !== null && groups.get(actor, group.id).registered;
+    return reply.page('desk/takeout', {
+      group,
+      registered,
+      suspension: group ? suspensionOf(loans, { groupId: group.id, accountId: null }) : [],
+      results: group === null && q !== '' ? searchGroups(actor, q) : null,
+      q,
+      values: { startDate: '', startTime: '', endDate: '', endTime: '', ...values },
+      errors: page.errors ?? {},
+      maxDays: TAKEOUT_MAX_DAYS,
+      times: DESK_TIMES,
+      equipment: group ? equipmentChoices(loans.catalog(), { t: translator(request.lang), f: formatters(request.lang), lang: request.lang, free: true, withHallOnly: false }) : [],
+    }, page.status ?? 200);
+  }
+
+  app.get(TAKEOUT, async (request, reply) => {
+    const actor = await staffOnly(request, reply);
+    if (!actor) return reply;
+    const query = (request.query ?? {}) as Record<string, unknown>;
+    const q = typeof query.q === 'string' ? query.q.trim().slice(0, 100) : '';
+    return renderTakeout(request, reply, actor, { q, values: typeof query.group === 'string' ? { group: query.group } : {} });
+  });
+
+  /** A take-out for a registered group: the loan service checks the group, the days, the desk's hours, the window and the pool. */
+  app.post(TAKEOUT, { preHandler: verifyCsrf }, async (request, reply) => {
+    const actor = await staffOnly(request, reply, TAKEOUT);
+    if (!actor) return reply;
+    const t = translator(request.lang);
+    const f = formatters(request.lang);
+    const values = takeoutValues(request.body, loans.catalog(), ['group']);
+    const group = groupOf(actor, values.group);
+    if (!group) return renderTakeout(request, reply, actor, { values, errors: { [FORM_ERROR]: t('deskLoans.takeout.error.chooseGroup') }, status: 422 });
+    const parsed = takeoutBody(values, t);
+    if (!parsed.ok) return renderTakeout(request, reply, actor, { values, errors: parsed.errors, status: 422 });
+    try {
+      const { id } = loans.create(actor, { groupId: group.id, ...parsed.body });
+      return seeOther(reply, `/desk/loans/${id}`, 'flash.deskTakeoutReserved');
+    } catch (error) {
+      const refused = takeoutRefusal(error, parsed.body.items, t, f, {
+        notRegistered: t('deskLoans.takeout.error.notRegistered', { name: group.name }),
+        suspended: (ids) => t('deskLoans.takeout.error.suspended', { cases: ids.map((id) => t('deskLoans.caseNo', { id })).join(t('booking.listSeparator')) }),
+      });
+      return renderTakeout(request, reply, actor, { values, errors: refused.errors, status: refused.status });
+    }
+  });
 
   app.get<{ Params: { id: string } }>('/desk/loans/:id', async (request, reply) => {
     const actor = await staffOnly(request, reply);
@@ -218,6 +300,25 @@ const deskLoanPages: FastifyPluginAsync = async (app) => {
       }
       const refused = refusal(error, t, (e) => (e.code === 'invalid_state' ? t('deskLoans.return.error.state') : null));
       return renderLoan(request, reply, actor, id, { errors: refused.errors, values, status: refused.status });
+    }
+  });
+
+  /** A take-out not yet picked up, cancelled at the desk (the clerk ticks that the borrower asked for it). */
+  app.post<{ Params: { id: string } }>('/desk/loans/:id/cancel', { preHandler: verifyCsrf }, async (request, reply) => {
+    const actor = await staffOnly(request, reply, '/desk/loans');
+    if (!actor) return reply;
+    const id = pathId(request.params.id);
+    const t = translator(request.lang);
+    const loan = loanDesk.loan(actor, id);
+    if (loan.kind !== 'takeout') return renderLoan(request, reply, actor, id, { errors: { [FORM_ERROR]: t('deskLoans.cancel.error.bookingLoan') }, status: 409 });
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    if (body.confirm !== 'yes') return renderLoan(request, reply, actor, id, { errors: { confirm: t('deskLoans.cancel.error.confirm') }, status: 422 });
+    try {
+      loans.cancel(actor, id);
+      return seeOther(reply, `/desk/loans/${id}`, 'flash.deskTakeoutCancelled');
+    } catch (error) {
+      if (error instanceof InvalidStateError) return renderLoan(request, reply, actor, id, { errors: { [FORM_ERROR]: t('deskLoans.cancel.error.state') }, status: 409 });
+      throw error;
     }
   });
 

@@ -7,10 +7,11 @@ import { ProblemError, ValidationError } from '../../errors.js';
 import { verifyCsrf } from '../../plugins/csrf.js';
 import { translator } from '../../i18n/index.js';
 import { forbiddenPage, pathId, toLogin } from './access.js';
-import { fieldMessage, formValues, seeOther, type FormErrors } from './forms.js';
+import { FORM_ERROR, fieldMessage, formValues, seeOther, type FormErrors } from './forms.js';
 import { APPLICATION_LABELS, APPLICATION_VALUES, applicationBody, renderRegistrationError } from './registration-form.js';
 
 const QUEUE = '/manage/registrations';
+const GROUPS = '/manage/groups';
 /** How many decided applications the queue shows below the pending ones. */
 const RECENT_DECISIONS = 20;
 
@@ -19,7 +20,7 @@ const RECENT_DECISIONS = 20;
  * manager's review queue. The services decide; these pages only ask and show.
  */
 const registrationPages: FastifyPluginAsync = async (app) => {
-  const { registrations } = app.services;
+  const { registrations, groups } = app.services;
 
   const formData = (request: FastifyRequest) => ({
     groupTypes: GROUP_TYPES,
@@ -52,12 +53,13 @@ const registrationPages: FastifyPluginAsync = async (app) => {
       .sort((a, b) => (b.decidedAt ?? '').localeCompare(a.decidedAt ?? '') || b.id - a.id)
       .slice(0, RECENT_DECISIONS);
     const validUntilIfApproved = registrationValidUntil(tokyoDate(app.clock()));
-    return reply.page('manage/registrations', { pending, decided, validUntilIfApproved, ...extra }, status);
+    const values = { retentionDays: String(registrations.retentionDays()), ...extra.values };
+    return reply.page('manage/registrations', { pending, decided, validUntilIfApproved, ...extra, values }, status);
   }
 
   /** Managers only: an anonymous visitor logs in first, anyone else is told the page is not theirs. */
   async function guard(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | null> {
-    if (!request.actor) return toLogin(request, reply, QUEUE);
+    if (!request.actor) return toLogin(request, reply, request.method === 'GET' ? request.url : QUEUE);
     if (request.actor.role !== 'manager') return forbiddenPage(reply, 'error.managersOnly');
     return null;
   }
@@ -95,6 +97,79 @@ const registrationPages: FastifyPluginAsync = async (app) => {
         return queue(request, reply, { errors: { [`reason-${id}`]: message }, values: typeof raw === 'string' ? { [`reason-${id}`]: raw } : {} }, 422);
       }
       return decisionFailed(request, reply, error);
+    }
+  });
+
+  /** How long a lapsed group's personal data is kept (30 to 3650 days; stated on the application form). */
+  app.post(`${QUEUE}/retention`, { preHandler: verifyCsrf }, async (request, reply) => {
+    const refused = await guard(request, reply);
+    if (refused) return refused;
+    const values = formValues(request.body, ['retentionDays']);
+    const raw = (values.retentionDays ?? '').normalize('NFKC').trim();
+    const t = translator(request.lang);
+    const invalid = () => queue(request, reply, { errors: { retentionDays: t('review.retention.error', { min: 30, max: 3650 }) }, values }, 422);
+    if (!/^\d{1,6}$/.test(raw)) return invalid();
+    try {
+      registrations.setRetention(request.actor, { retentionDays: Number(raw) });
+      return seeOther(reply, QUEUE, 'flash.retentionSaved');
+    } catch (error) {
+      if (error instanceof ValidationError) return invalid();
+      throw error;
+    }
+  });
+
+  /** Registered groups for a manager: found by name, kana or number, each with its suspend or reinstate form. */
+  app.get(GROUPS, async (request, reply) => {
+    const refused = await guard(request, reply);
+    if (refused) return refused;
+    const query = (request.query ?? {}) as Record<string, unknown>;
+    const q = typeof query.q === 'string' ? query.q.trim().slice(0, 100) : '';
+    return reply.page('manage/groups', { q, groups: groups.manageable(request.actor, q) });
+  });
+
+  type One = { Params: { id: string } };
+
+  function groupPage(request: FastifyRequest, reply: FastifyReply, id: number, extra: { errors?: FormErrors; values?: Record<string, string> } = {}, status = 200) {
+    const group = groups.get(request.actor, id);
+    return reply.page('manage/group', { group, errors: extra.errors ?? {}, values: extra.values ?? {} }, status);
+  }
+
+  app.get<One>(`${GROUPS}/:id`, async (request, reply) => (await guard(request, reply)) ?? groupPage(request, reply, pathId(request.params.id)));
+
+  /** Suspension: the group books as anyone else (general rates and windows) until reinstated; the reason is shown to it. */
+  app.post<One>(`${GROUPS}/:id/suspend`, { preHandler: verifyCsrf }, async (request, reply) => {
+    const refused = await guard(request, reply);
+    if (refused) return refused;
+    const id = pathId(request.params.id);
+    const values = formValues(request.body, ['reason']);
+    // One line (ReasonInput); the textarea's line breaks become spaces, as for a rejection.
+    const reason = (values.reason ?? '').replace(/\s*[\r\n]+\s*/g, ' ');
+    const t = translator(request.lang);
+    try {
+      registrations.suspend(request.actor, id, { reason });
+      return seeOther(reply, `${GROUPS}/${id}`, 'flash.groupSuspended');
+    } catch (error) {
+      if (error instanceof ValidationError) {
+        const e = error.errors.find((x) => x.path === 'reason') ?? error.errors[0];
+        return groupPage(request, reply, id, { errors: { reason: e ? fieldMessage(e, t('manageGroups.reason'), t) : t('problem.validation_failed') }, values }, 422);
+      }
+      if (error instanceof ProblemError && error.code === 'invalid_state') return groupPage(request, reply, id, { errors: { [FORM_ERROR]: t('manageGroups.error.notActive') }, values }, 409);
+      throw error;
+    }
+  });
+
+  app.post<One>(`${GROUPS}/:id/reinstate`, { preHandler: verifyCsrf }, async (request, reply) => {
+    const refused = await guard(request, reply);
+    if (refused) return refused;
+    const id = pathId(request.params.id);
+    try {
+      registrations.reinstate(request.actor, id);
+      return seeOther(reply, `${GROUPS}/${id}`, 'flash.groupReinstated');
+    } catch (error) {
+      if (error instanceof ProblemError && error.code === 'invalid_state') {
+        return groupPage(request, reply, id, { errors: { [FORM_ERROR]: translator(request.lang)('manageGroups.error.notSuspended') } }, 409);
+      }
+      throw error;
     }
   });
 
