@@ -31,6 +31,7 @@ import { ensureReferenceData } from '../server/services/reference.js';
 import { hashPassword } from '../server/services/secrets.js';
 import { DEMO_GROUPS, DEMO_MARKER_GROUP, person, type Person } from './lib/demo-data.js';
 import { assessCase, openDay, planTakeouts, settleCase, unitRepaired, type PlannedTakeout, type TakeoutFate } from './lib/demo-loans.js';
+import { DEMO_OPINIONS, publishOpinion } from './lib/demo-opinions.js';
 import { planRequests, planSeries, type EquipmentItem, type PlannedRequest, type PlannedSeries } from './lib/demo-plan.js';
 import { EventQueue } from './lib/event-queue.js';
 import { formatSummary, summarize, type SeedSummary } from './lib/demo-summary.js';
@@ -425,6 +426,39 @@ export async function seedDemo(db: Db, opts: { now: DateTime; config: Config; se
         break;
     }
   }
+
+  // The opinion box: sent, taken up and answered through the opinion service, step by step in time order.
+  const opinionSteps: { at: DateTime; run: () => void }[] = [];
+  DEMO_OPINIONS.forEach((o, i) => {
+    const sentAt = at(addDays(today, -o.daysAgo), `${String(o.hour).padStart(2, '0')}:00`).plus({ minutes: (i * 17) % 60 });
+    if (sentAt > now) return;
+    const clerk = staff[i % staff.length]!;
+    let id = 0;
+    opinionSteps.push({
+      at: sentAt,
+      run: () => {
+        // The address only feeds the service's in-memory rate limit: nothing of it is stored.
+        id = services.opinions.submit({ category: o.category, body: o.body, ...(o.contact ? { contact: o.contact } : {}) }, 'demo').id;
+      },
+    });
+    const fate = o.fate;
+    if (fate.kind === 'new') return;
+    const step = (days: number, hour: number, run: () => void) => {
+      const t = at(addDays(tokyoDate(sentAt), days), `${String(hour).padStart(2, '0')}:${String((i * 7) % 60).padStart(2, '0')}`);
+      if (t > sentAt && t <= now) opinionSteps.push({ at: t, run });
+    };
+    step(1, 10, () => services.opinions.setStatus(clerk, id, { status: 'in_review' }));
+    const draft = fate.kind === 'published' ? fate.answer : fate.draft;
+    step(2, 15, () => services.opinions.answer(clerk, id, { answer: draft }));
+    if (fate.kind === 'published') step(5, 11, () => publishOpinion(db, id, { answer: fate.answer, ...(fate.publishedBody ? { publishedBody: fate.publishedBody } : {}) }, current));
+    if (fate.kind === 'closed') step(4, 14, () => services.opinions.setStatus(clerk, id, { status: 'closed' }));
+  });
+  opinionSteps.sort((a, b) => a.at.toMillis() - b.at.toMillis());
+  for (const s of opinionSteps) {
+    current = s.at;
+    s.run();
+  }
+
   current = now;
   services.bookingLife.runPeriodic(now);
 

@@ -29,6 +29,8 @@ export interface SeedSummary {
   /** Check-outs and returns that did not happen (the units were not at the desk). */
   loanFollowUpsSkipped: Record<string, number>;
   loans: LoanSummary;
+  /** Opinions (意見箱) by status, and how many have a published answer. */
+  opinions: { byStatus: Record<string, number>; published: number };
   payments: { count: number; yen: number; refunds: number };
   cancellations: number;
   checkIns: number;
@@ -61,6 +63,11 @@ export function summarize(db: Db, from: string, to: string, nowIso: string) {
     withBookings: l.withBookings ?? 0, takeouts: l.takeouts ?? 0, reserved: l.reserved ?? 0, out: l.out ?? 0, overdue: l.overdue ?? 0,
     returned: l.returned ?? 0, cancelled: l.cancelled ?? 0, damageCases: Object.fromEntries(cases.map((c) => [c.status, c.n])),
   };
+  const opinionRows = sql.prepare(`SELECT status, count(*) AS n FROM opinions GROUP BY status ORDER BY status`).all() as { status: string; n: number }[];
+  const opinions = {
+    byStatus: Object.fromEntries(opinionRows.map((o) => [o.status, o.n])),
+    published: (sql.prepare(`SELECT count(*) AS n FROM opinions WHERE published_at IS NOT NULL`).get() as { n: number }).n,
+  };
   const months = sql.prepare(`
     SELECT substr(use_date, 1, 7) AS month, count(*) AS total,
       sum(status = 'provisional') AS provisional, sum(status = 'confirmed') AS confirmed,
@@ -73,7 +80,7 @@ export function summarize(db: Db, from: string, to: string, nowIso: string) {
   const b = sql.prepare(`SELECT sum(status = 'cancelled') AS cancellations, sum(attendance = 'checked_in') AS checkIns,
     sum(attendance = 'no_show') AS noShows, sum(status = 'expired') AS expired FROM bookings`).get() as Record<string, number | null>;
   return {
-    months, loans,
+    months, loans, opinions,
     payments: { count: pay.count ?? 0, yen: pay.yen, refunds: pay.refunds ?? 0 },
     cancellations: b.cancellations ?? 0, checkIns: b.checkIns ?? 0, noShows: b.noShows ?? 0, expired: b.expired ?? 0,
   };
@@ -89,6 +96,7 @@ export function formatSummary(s: SeedSummary): string {
     `  follow-ups that no longer applied: ${Object.entries(s.followUpsSkipped).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}`,
     `  ${s.loans.withBookings + s.loans.takeouts} loans (${s.loans.withBookings} with bookings, ${s.loans.takeouts} take-outs): ${s.loans.returned} returned, ${s.loans.out} out (${s.loans.overdue} overdue), ${s.loans.reserved} reserved, ${s.loans.cancelled} cancelled`,
     `  damage cases: ${Object.entries(s.loans.damageCases).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}; check-outs and returns not made: ${Object.entries(s.loanFollowUpsSkipped).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}`,
+    `  opinions: ${Object.entries(s.opinions.byStatus).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'} (${s.opinions.published} answers published)`,
     `  ${s.payments.count} payments (¥${s.payments.yen.toLocaleString('en-US')}), ${s.payments.refunds} refunds, ${s.cancellations} cancelled, ${s.expired} expired, ${s.checkIns} check-ins, ${s.noShows} no-shows`,
     '',
     '  month     total  provisional  confirmed  cancelled  expired  evening  weekend',

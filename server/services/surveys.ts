@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { DateTime } from 'luxon';
+import { eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
+import type { Tx } from '../../db/client.js';
 import { surveyAnswers, surveyQuestions, surveyResponses, surveys } from '../../db/schema.js';
 import { fromStored, parseInstant, toApi, toStored, ZONE } from '../domain/time.js';
 import { NotFoundError, ProblemError, ValidationError, type FieldError } from '../errors.js';
@@ -154,6 +156,35 @@ export function surveyState(s: { opensAt: string; closesAt: string }, now: DateT
   return at < s.closesAt ? 'open' : 'closed';
 }
 
+const ReopenInput = z.object({ closesAt: z.string().max(40) }).strict();
+
+/** The build form's body, checked: the fields, the questions and a period that ends after it starts. */
+function readSurvey(body: unknown): { input: z.infer<typeof SurveyInput>; opensAt: DateTime; closesAt: DateTime } {
+  const input = parseInput(SurveyInput, body);
+  const times: Record<'opensAt' | 'closesAt', DateTime | null> = { opensAt: null, closesAt: null };
+  const errors: FieldError[] = [];
+  for (const field of ['opensAt', 'closesAt'] as const) {
+    try {
+      times[field] = parseInstant(input[field]);
+    } catch {
+      errors.push({ path: field, message: 'a date and a time' });
+    }
+  }
+  if (times.opensAt && times.closesAt && times.closesAt <= times.opensAt) errors.push({ path: 'closesAt', message: 'must be after the opening' });
+  if (errors.length > 0) throw new ValidationError(errors);
+  return { input, opensAt: times.opensAt!, closesAt: times.closesAt! };
+}
+
+function insertQuestions(tx: Tx, surveyId: number, questions: z.infer<typeof SurveyInput>['questions']): void {
+  questions.forEach((q, position) => {
+    tx.insert(surveyQuestions).values({ surveyId, position, kind: q.kind, prompt: q.prompt, optionsJson: JSON.stringify(q.options), required: q.required }).run();
+  });
+}
+
+function responseCount(tx: Tx, surveyId: number): number {
+  return tx.select({ n: sql<number>`count(*)` }).from(surveyResponses).where(eq(surveyResponses.surveyId, surveyId)).get()?.n ?? 0;
+}
+
 function storedAnswer(a: AnswerRow): StoredAnswer {
   return { questionId: a.questionId, rating: a.rating, choices: a.choicesJson === null ? null : (JSON.parse(a.choicesJson) as number[]), text: a.text };
 }
@@ -179,28 +210,75 @@ export function makeSurveyService(deps: Deps) {
   return {
     create(actorOrNull: Actor | null, body: unknown) {
       const actor = requireManager(actorOrNull);
-      const input = parseInput(SurveyInput, body);
-      const times: Record<'opensAt' | 'closesAt', DateTime | null> = { opensAt: null, closesAt: null };
-      const errors: FieldError[] = [];
-      for (const field of ['opensAt', 'closesAt'] as const) {
-        try {
-          times[field] = parseInstant(input[field]);
-        } catch {
-          errors.push({ path: field, message: 'a date and a time' });
-        }
-      }
-      if (times.opensAt && times.closesAt && times.closesAt <= times.opensAt) errors.push({ path: 'closesAt', message: 'must be after the opening' });
-      if (errors.length > 0) throw new ValidationError(errors);
+      const { input, opensAt, closesAt } = readSurvey(body);
       const now = clock();
       return db.transaction((tx) => {
         const row = tx.insert(surveys).values({
           slug: randomBytes(16).toString('base64url'), title: input.title, description: input.description,
-          opensAt: toStored(times.opensAt!), closesAt: toStored(times.closesAt!), createdBy: actor.id, createdAt: toStored(now),
+          opensAt: toStored(opensAt), closesAt: toStored(closesAt), createdBy: actor.id, createdAt: toStored(now),
         }).returning().get();
-        input.questions.forEach((q, position) => {
-          tx.insert(surveyQuestions).values({ surveyId: row.id, position, kind: q.kind, prompt: q.prompt, optionsJson: JSON.stringify(q.options), required: q.required }).run();
-        });
+        insertQuestions(tx, row.id, input.questions);
         recordAudit(tx, { at: toStored(now), actorId: actor.id, action: 'survey.create', entity: 'survey', entityId: row.id, detail: { title: input.title } });
+        return view(row, now);
+      }, { behavior: 'immediate' });
+    },
+
+    /**
+     * Rewrites a survey (title, description, period, questions) while nobody has answered it: the
+     * questions are replaced. Once a response exists, its answers point at the questions, so the
+     * survey can no longer be edited (409 `invalid_state`).
+     */
+    update(actorOrNull: Actor | null, id: number, body: unknown) {
+      const actor = requireManager(actorOrNull);
+      managed(actor, id);
+      const { input, opensAt, closesAt } = readSurvey(body);
+      const now = clock();
+      return db.transaction((tx) => {
+        const s = findSurvey(tx, id)!;
+        if (responseCount(tx, s.id) > 0) throw new ProblemError('invalid_state', 'a survey that has been answered cannot be edited', { responses: responseCount(tx, s.id) });
+        const row = tx.update(surveys).set({ title: input.title, description: input.description, opensAt: toStored(opensAt), closesAt: toStored(closesAt) })
+          .where(eq(surveys.id, s.id)).returning().get();
+        tx.delete(surveyQuestions).where(eq(surveyQuestions.surveyId, s.id)).run();
+        insertQuestions(tx, s.id, input.questions);
+        recordAudit(tx, { at: toStored(now), actorId: actor.id, action: 'survey.update', entity: 'survey', entityId: s.id, detail: { title: input.title, questions: input.questions.length } });
+        return view(row, now);
+      }, { behavior: 'immediate' });
+    },
+
+    /** Ends an open survey now, before its period is over: answers are refused from this instant. */
+    close(actorOrNull: Actor | null, id: number) {
+      const actor = requireManager(actorOrNull);
+      managed(actor, id);
+      const now = clock();
+      return db.transaction((tx) => {
+        const s = findSurvey(tx, id)!;
+        const state = surveyState(s, now);
+        if (state !== 'open') throw new ProblemError('invalid_state', state === 'closed' ? 'this survey is already closed' : 'this survey is not open yet', { state });
+        const row = tx.update(surveys).set({ closesAt: toStored(now) }).where(eq(surveys.id, s.id)).returning().get();
+        recordAudit(tx, { at: toStored(now), actorId: actor.id, action: 'survey.close', entity: 'survey', entityId: s.id, detail: { plannedClose: s.closesAt } });
+        return view(row, now);
+      }, { behavior: 'immediate' });
+    },
+
+    /** Opens a closed survey again until `closesAt` (later than now); its answers so far are kept. */
+    reopen(actorOrNull: Actor | null, id: number, body: unknown) {
+      const actor = requireManager(actorOrNull);
+      managed(actor, id);
+      const input = parseInput(ReopenInput, body);
+      let until: DateTime;
+      try {
+        until = parseInstant(input.closesAt);
+      } catch {
+        throw new ValidationError([{ path: 'closesAt', message: 'a date and a time' }]);
+      }
+      const now = clock();
+      if (until <= now) throw new ValidationError([{ path: 'closesAt', message: 'must be in the future' }]);
+      return db.transaction((tx) => {
+        const s = findSurvey(tx, id)!;
+        const state = surveyState(s, now);
+        if (state !== 'closed') throw new ProblemError('invalid_state', state === 'open' ? 'this survey is open' : 'this survey is not open yet', { state });
+        const row = tx.update(surveys).set({ closesAt: toStored(until) }).where(eq(surveys.id, s.id)).returning().get();
+        recordAudit(tx, { at: toStored(now), actorId: actor.id, action: 'survey.reopen', entity: 'survey', entityId: s.id, detail: { closedAt: s.closesAt, closesAt: toStored(until) } });
         return view(row, now);
       }, { behavior: 'immediate' });
     },
@@ -214,7 +292,7 @@ export function makeSurveyService(deps: Deps) {
     /** A survey with its questions, for the manager. */
     get(actorOrNull: Actor | null, id: number) {
       const s = managed(actorOrNull, id);
-      return { ...view(s, clock()), questions: questionsOf(db, s.id).map(questionView) };
+      return { ...view(s, clock()), questions: questionsOf(db, s.id).map(questionView), responses: responseCount(db, s.id) };
     },
 
     /** The public form behind the link; a wrong slug is simply not found. */

@@ -209,6 +209,37 @@ describe('a space page', () => {
   });
 });
 
+describe('a space page links its public iCal feed', () => {
+  it('shows カレンダーに登録（iCal） with the feed and webcal links and a head link, and the feed answers 200 text/calendar', async () => {
+    const a = await app();
+    const page = await a.app.inject({ url: '/spaces/training-a', headers: { host: 'hiroba.example.jp' } });
+    expect(page.statusCode).toBe(200);
+    const body = main(page.body);
+    expect(body).toContain('カレンダーに登録（iCal）');
+    expect(body).toContain('<a href="/calendars/spaces/training-a.ics" type="text/calendar">');
+    expect(body).toContain('<a href="webcal://hiroba.example.jp/calendars/spaces/training-a.ics">');
+    expect(text(body)).toContain('利用者の名前は出ません');
+    expect(page.body).toMatch(/<head>[\s\S]*<link rel="alternate" type="text\/calendar" href="http:\/\/hiroba\.example\.jp\/calendars\/spaces\/training-a\.ics"[^>]*>[\s\S]*<\/head>/);
+    // The month view carries the same link.
+    expect((await get(a, '/spaces/training-a?view=month')).body).toContain('href="/calendars/spaces/training-a.ics"');
+
+    const href = /<a href="(\/calendars\/spaces\/[^"]+)" type="text\/calendar">/.exec(body)![1]!;
+    const feed = await get(a, href);
+    expect(feed.statusCode).toBe(200);
+    expect(feed.headers['content-type']).toBe('text/calendar; charset=utf-8');
+    expect(feed.body).toMatch(/^BEGIN:VCALENDAR\r\n/);
+  });
+
+  it('leaves the webcal link out when the Host is not one to write into a link', async () => {
+    const a = await app();
+    const page = await a.app.inject({ url: '/spaces/hall', headers: { host: 'evil.example/"><script>' } });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).not.toContain('webcal:');
+    expect(page.body).not.toContain('<script>');
+    expect(main(page.body)).toContain('<a href="/calendars/spaces/hall.ics" type="text/calendar">');
+  });
+});
+
 describe('the week of all spaces', () => {
   it('has a row a space and a column a day, with free time linking to the space’s week', async () => {
     const a = await app();

@@ -266,6 +266,56 @@ describe('seedDemo', () => {
     expect(summary.loans.damageCases).toEqual({ open: 1, settled: 1 });
   });
 
+  it('has opinions in every category over the months before now: anonymous and with contact, in triage, closed and published', () => {
+    const list = rows<{ id: number; category: string; status: string; contact_name: string | null; contact_email: string | null; contact_phone: string | null;
+      answer_draft: string | null; answer: string | null; published_body: string | null; published_at: string | null; created_at: string }>(`SELECT * FROM opinions ORDER BY created_at`);
+    expect(list.length).toBeGreaterThanOrEqual(8);
+    expect(new Set(list.map((o) => o.category))).toEqual(new Set(['facility', 'booking', 'staff', 'events', 'other']));
+    const nowIso = toStored(NOW);
+    expect(list.every((o) => o.created_at <= nowIso)).toBe(true);
+    expect(list[0]!.created_at < toStored(NOW.minus({ months: 5 }))).toBe(true);
+    const withContact = list.filter((o) => o.contact_name !== null || o.contact_email !== null || o.contact_phone !== null);
+    expect(withContact.length).toBeGreaterThan(0);
+    expect(list.length - withContact.length).toBeGreaterThan(0);
+    const byStatus = new Map(rows<{ status: string; n: number }>(`SELECT status, count(*) AS n FROM opinions GROUP BY status`).map((r) => [r.status, r.n]));
+    for (const status of ['new', 'in_review', 'answered', 'closed']) expect(byStatus.get(status) ?? 0, status).toBeGreaterThan(0);
+    // In triage: a draft answer, nothing public.
+    for (const o of list.filter((x) => x.status === 'in_review')) expect(o).toMatchObject({ answer_draft: expect.any(String), answer: null, published_at: null });
+    // Published: the answer and the opinion as the public reads it, without the sender's details.
+    const published = list.filter((o) => o.published_at !== null);
+    expect(published.length).toBeGreaterThanOrEqual(3);
+    for (const o of published) {
+      expect(o.status).toBe('answered');
+      expect(o.answer).toEqual(expect.any(String));
+      expect(o.published_at! > o.created_at).toBe(true);
+      for (const detail of [o.contact_name, o.contact_email, o.contact_phone]) if (detail !== null) expect(o.published_body).not.toContain(detail.split(' ')[0]);
+    }
+    const services = makeServices({ db, clock: () => NOW, config: testConfig() });
+    const shown = services.opinions.published();
+    expect(shown.map((o) => o.id).sort()).toEqual(published.map((o) => o.id).sort());
+    expect(shown.every((o) => o.answer.length > 0 && o.body.length > 0)).toBe(true);
+    expect(summary.opinions.published).toBe(published.length);
+    // Sent through the service: each arrival is in the audit log, with no actor and nothing about the sender.
+    const received = rows<{ actor_id: number | null; detail_json: string }>(`SELECT actor_id, detail_json FROM audit_log WHERE action = 'opinion.receive'`);
+    expect(received).toHaveLength(list.length);
+    for (const r of received) {
+      expect(r.actor_id).toBeNull();
+      expect(Object.keys(JSON.parse(r.detail_json) as object)).toEqual(['category']);
+    }
+  });
+
+  it('stores no IP address or other identifier of an opinion\'s sender', () => {
+    const columns = rows<{ name: string }>(`PRAGMA table_info(opinions)`).map((c) => c.name);
+    // Exactly these: what was said, the contact the sender chose to give, and the center's handling.
+    expect(columns.sort()).toEqual([
+      'answer', 'answer_draft', 'answered_by', 'body', 'category', 'contact_deleted_at', 'contact_email', 'contact_name', 'contact_phone',
+      'created_at', 'id', 'published_at', 'published_body', 'receipt_no', 'status',
+    ]);
+    expect(columns.filter((c) => /(^|_)ip($|_)|addr|agent|session|cookie|account|device|fingerprint|token|ident/i.test(c))).toEqual([]);
+    // Nothing in any row names the address the service was given.
+    expect(one<{ n: number }>(`SELECT count(*) AS n FROM opinions WHERE body LIKE '%demo%' OR coalesce(contact_name, '') LIKE '%demo%'`).n).toBe(0);
+  });
+
   it('refuses to seed a second time, storing nothing', async () => {
     const before = one<{ n: number }>(`SELECT count(*) AS n FROM bookings`).n;
     const again = await seedDemo(db, { now: NOW, config: testConfig() });

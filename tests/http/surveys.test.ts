@@ -177,3 +177,111 @@ describe('results', () => {
     expect(t!.app.services.surveys.monthlySatisfaction('2026-11')).toEqual({ month: '2026-11', average: null, count: 0 });
   });
 });
+
+describe('closing early, reopening and editing', () => {
+  const survey1 = (a: TestApp) => rows(a, 'SELECT title, description, opens_at, closes_at FROM surveys')[0];
+  const audits = (a: TestApp) => rows(a, "SELECT action, entity_id FROM audit_log WHERE entity = 'survey' ORDER BY id").map((r) => r.action);
+
+  it('closes an open survey now: the public page says so and an answer is refused (422) storing nothing; reopening takes answers again', async () => {
+    t = await makeTestApp('2026-12-01T10:00');
+    const { survey, q } = await built(t);
+    const answerForm = await openForm(t, `/s/${survey.slug}`);
+    const results = `/manage/surveys/${survey.id}`;
+    t.clock.set('2026-12-10T15:30');
+    const manager = await t.login('manager@example.jp');
+    expect((await t.app.inject({ url: results, headers: { cookie: manager } })).body).toContain(`action="/manage/surveys/${survey.id}/close"`);
+
+    // Staff may not close it: 403, nothing changed.
+    await t.account('staff', 'staff@example.jp');
+    const staff = await t.login('staff@example.jp');
+    const refused = await submit(t, '/desk', `${results}/close`, [], staff);
+    expect(refused.statusCode).toBe(403);
+    expect(survey1(t)!.closes_at).toBe('2026-12-31T13:00:00.000Z');
+
+    const closed = await submit(t, results, `${results}/close`, [], manager);
+    expect(closed.statusCode, closed.body).toBe(303);
+    expect(closed.headers.location).toBe(results);
+    expect(survey1(t)!.closes_at).toBe('2026-12-10T06:30:00.000Z');
+    expect(audits(t)).toEqual(['survey.create', 'survey.close']);
+
+    const page = await t.app.inject(`/s/${survey.slug}`);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('このアンケートの受付は終了しました');
+    expect(page.body).not.toContain(`<form method="post" action="/s/${survey.slug}"`);
+    const late = await t.app.inject({
+      method: 'POST', url: `/s/${survey.slug}`, payload: new URLSearchParams({ _csrf: answerForm.token, [`q${q[0]}`]: '5' }).toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: answerForm.cookie },
+    });
+    expect(late.statusCode).toBe(422);
+    expect(late.body).toContain('回答を受け付けていません');
+    expect(count(t.db, 'survey_responses')).toBe(0);
+    expect(count(t.db, 'survey_answers')).toBe(0);
+
+    // Closing twice is refused; the results page offers reopening.
+    const again = await submit(t, results, `${results}/close`, [], manager);
+    expect(again.statusCode).toBe(409);
+    expect(survey1(t)!.closes_at).toBe('2026-12-10T06:30:00.000Z');
+
+    // Reopening needs a closing time ahead.
+    const past = await submit(t, results, `${results}/reopen`, [['closesAt', '2026-12-10T15:00']], manager);
+    expect(past.statusCode).toBe(422);
+    expect(past.body).toContain('現在より後の日時にしてください');
+    expect(survey1(t)!.closes_at).toBe('2026-12-10T06:30:00.000Z');
+    const reopened = await submit(t, results, `${results}/reopen`, [['closesAt', '2026-12-20T22:00']], manager);
+    expect(reopened.statusCode, reopened.body).toBe(303);
+    expect(survey1(t)!.closes_at).toBe('2026-12-20T13:00:00.000Z');
+    expect(audits(t)).toEqual(['survey.create', 'survey.close', 'survey.reopen']);
+    const answer = await submit(t, `/s/${survey.slug}`, `/s/${survey.slug}`, [[`q${q[0]}`, '4']]);
+    expect(answer.statusCode).toBe(303);
+    expect(count(t.db, 'survey_responses')).toBe(1);
+    // Reopening an open survey is refused.
+    expect((await submit(t, results, `${results}/reopen`, [['closesAt', '2026-12-25T22:00']], manager)).statusCode).toBe(409);
+    expect(survey1(t)!.closes_at).toBe('2026-12-20T13:00:00.000Z');
+  });
+
+  it('edits the title, period and questions while nobody has answered, and refuses (409, nothing changed) once someone has', async () => {
+    t = await makeTestApp('2026-12-01T10:00');
+    const { manager, survey, q } = await built(t);
+    const edit = `/manage/surveys/${survey.id}/edit`;
+    const form = await t.app.inject({ url: edit, headers: { cookie: manager } });
+    expect(form.statusCode).toBe(200);
+    expect(form.body).toContain('value="12月の利用者アンケート"');
+    expect(form.body).toContain('value="2026-12-31T22:00"');
+    expect(form.body).toMatch(/<textarea[^>]*name="q3.options"[^>]*>広報誌\n?ウェブ\n?友人<\/textarea>|広報誌\nウェブ\n友人/);
+
+    const bad = await submit(t, edit, edit, [['title', '新しい題名'], ['opensAt', '2026-12-01T09:00'], ['closesAt', '2026-12-31T22:00']], manager);
+    expect(bad.statusCode).toBe(422);
+    expect(bad.body).toContain('質問を1つ以上入力してください');
+    expect(survey1(t)!.title).toBe('12月の利用者アンケート');
+    expect(count(t.db, 'survey_questions')).toBe(4);
+
+    const saved = await submit(t, edit, edit, [
+      ['title', '12月のアンケート（改訂）'], ['description', ''], ['opensAt', '2026-12-01T09:00'], ['closesAt', '2027-01-15T22:00'],
+      ['q1.kind', 'single'], ['q1.prompt', 'よく使う部屋'], ['q1.options', 'ホール\n和室'], ['q1.required', 'true'],
+      ['q2.kind', 'rating'], ['q2.prompt', '満足度は？'],
+    ], manager);
+    expect(saved.statusCode, saved.body).toBe(303);
+    expect(survey1(t)).toEqual({ title: '12月のアンケート（改訂）', description: '', opens_at: '2026-12-01T00:00:00.000Z', closes_at: '2027-01-15T13:00:00.000Z' });
+    expect(rows(t, 'SELECT position, kind, prompt, options_json, required FROM survey_questions WHERE survey_id = ? ORDER BY position', survey.id)).toEqual([
+      { position: 0, kind: 'single', prompt: 'よく使う部屋', options_json: '["ホール","和室"]', required: 1 },
+      { position: 1, kind: 'rating', prompt: '満足度は？', options_json: '[]', required: 0 },
+    ]);
+    expect(q).toHaveLength(4);
+
+    // Someone answers: the survey can no longer be edited.
+    const newQ = rows(t, 'SELECT id FROM survey_questions ORDER BY position').map((r) => r.id as number);
+    expect((await submit(t, `/s/${survey.slug}`, `/s/${survey.slug}`, [[`q${newQ[0]}`, '1']])).statusCode).toBe(303);
+    const locked = await t.app.inject({ url: edit, headers: { cookie: manager } });
+    expect(locked.body).toContain('回答が1件あるため');
+    expect(locked.body).not.toContain(`action="${edit}"`);
+    const lockedForm = await openForm(t, `/manage/surveys/${survey.id}`, manager);
+    const refused = await t.app.inject({
+      method: 'POST', url: edit, headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: lockedForm.cookie },
+      payload: new URLSearchParams({ _csrf: lockedForm.token, title: '書き換え', opensAt: '2026-12-01T09:00', closesAt: '2027-01-15T22:00', 'q1.kind': 'text', 'q1.prompt': '自由記述' }).toString(),
+    });
+    expect(refused.statusCode).toBe(409);
+    expect(survey1(t)!.title).toBe('12月のアンケート（改訂）');
+    expect(count(t.db, 'survey_questions')).toBe(2);
+    expect(count(t.db, 'survey_answers')).toBe(1);
+  });
+});

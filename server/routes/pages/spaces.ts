@@ -1,8 +1,9 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { DateTime } from 'luxon';
 import { addDays, at, clockMinutes, tokyoDate } from '../../domain/time.js';
 import { isMessageKey, translator, type Lang, type MessageKey } from '../../i18n/index.js';
 import type { DayAvailability } from '../../services/spaces.js';
+import { siteOrigin } from '../calendars.js';
 import { notFoundPage } from './access.js';
 import { badDatePage, badMonthPage, FIRST_DATE, LAST_DATE, monthSpan, monthWeeks, queryDate, queryMonth, queryText, WEEKDAYS } from './calendar.js';
 
@@ -143,6 +144,13 @@ const spacePages: FastifyPluginAsync = async (app) => {
 
   type SpaceParams = { Params: { slug: string } };
 
+  /** The space's public iCal feed: its path, its full address, and a webcal:// one for calendar apps (when the Host is one we write into links). */
+  const spaceFeed = (request: FastifyRequest, slug: string) => {
+    const path = `/calendars/spaces/${slug}.ics`;
+    const origin = siteOrigin(request);
+    return { path, url: `${origin ?? ''}${path}`, webcal: origin === undefined ? null : `${origin.replace(/^https?:/, 'webcal:')}${path}` };
+  };
+
   app.get<SpaceParams>('/spaces/:slug', async (request, reply) => {
     const { slug } = request.params;
     const now = app.clock();
@@ -167,6 +175,7 @@ const spacePages: FastifyPluginAsync = async (app) => {
       wholes: wholes.map((w) => spaceName(w, lang)),
       season: optional(`space.season.${space.slug}`),
       note: optional(`space.note.${space.slug}`),
+      feed: spaceFeed(request, space.slug),
     };
 
     const view = queryText(request.query, 'view') === 'month' ? 'month' : 'week';

@@ -118,9 +118,79 @@ const surveyPages: FastifyPluginAsync = async (app) => {
 
   const linkOf = (request: FastifyRequest, path: string) => `${siteOrigin(request) ?? ''}${path}`;
 
-  app.get<{ Params: { id: string } }>(`${MANAGE}/:id`, async (request, reply) => managed(request, reply, (id) => {
+  const resultsPage = (request: FastifyRequest, reply: FastifyReply, id: number, extra: Record<string, unknown> = {}, status = 200) => {
     const results = surveys.results(request.actor, id);
-    return reply.page('surveys/results', { ...results, link: linkOf(request, results.survey.path) });
+    return reply.page('surveys/results', { ...results, link: linkOf(request, results.survey.path), ...extra }, status);
+  };
+
+  app.get<{ Params: { id: string } }>(`${MANAGE}/:id`, async (request, reply) => managed(request, reply, (id) => resultsPage(request, reply, id)));
+
+  // Closing early and reopening: the state changes, the answers stay.
+  app.post<{ Params: { id: string } }>(`${MANAGE}/:id/close`, { preHandler: verifyCsrf }, async (request, reply) => managed(request, reply, (id) => {
+    try {
+      surveys.close(request.actor, id);
+      return seeOther(reply, `${MANAGE}/${id}`, 'flash.surveyClosed');
+    } catch (error) {
+      if (error instanceof ProblemError && error.code === 'invalid_state') {
+        return resultsPage(request, reply, id, { errors: { [FORM_ERROR]: translator(request.lang)('manageSurveys.error.notOpen') } }, 409);
+      }
+      throw error;
+    }
+  }));
+
+  app.post<{ Params: { id: string } }>(`${MANAGE}/:id/reopen`, { preHandler: verifyCsrf }, async (request, reply) => managed(request, reply, (id) => {
+    const values = formValues(request.body, ['closesAt']);
+    const t = translator(request.lang);
+    try {
+      surveys.reopen(request.actor, id, { closesAt: values.closesAt ?? '' });
+      return seeOther(reply, `${MANAGE}/${id}`, 'flash.surveyReopened');
+    } catch (error) {
+      if (error instanceof ValidationError) {
+        const e = error.errors[0];
+        const label = t('manageSurveys.field.reopenUntil');
+        const message = e?.message === 'must be in the future' ? t('manageSurveys.error.future', { label }) : t('manageSurveys.error.dateTime', { label });
+        return resultsPage(request, reply, id, { errors: { closesAt: message }, values }, 422);
+      }
+      if (error instanceof ProblemError && error.code === 'invalid_state') return resultsPage(request, reply, id, { errors: { [FORM_ERROR]: t('manageSurveys.error.notClosed') } }, 409);
+      throw error;
+    }
+  }));
+
+  /** The edit form filled from the survey as stored (Tokyo times, one slot a question). */
+  function storedValues(survey: ReturnType<typeof surveys.get>): Record<string, string> {
+    const values: Record<string, string> = {
+      title: survey.title, description: survey.description, opensAt: survey.opensAt.slice(0, 16), closesAt: survey.closesAt.slice(0, 16),
+    };
+    survey.questions.forEach((q, i) => {
+      const slot = `q${i + 1}`;
+      values[`${slot}.kind`] = q.kind;
+      values[`${slot}.prompt`] = q.prompt;
+      values[`${slot}.options`] = q.options.join('\n');
+      if (q.required) values[`${slot}.required`] = 'true';
+    });
+    return values;
+  }
+
+  const editPage = (request: FastifyRequest, reply: FastifyReply, id: number, extra: Record<string, unknown> = {}, status = 200) => {
+    const survey = surveys.get(request.actor, id);
+    return reply.page('surveys/edit', { survey, slots: SLOTS, kinds: QUESTION_KINDS, values: storedValues(survey), ...extra }, status);
+  };
+
+  app.get<{ Params: { id: string } }>(`${MANAGE}/:id/edit`, async (request, reply) => managed(request, reply, (id) => editPage(request, reply, id)));
+
+  app.post<{ Params: { id: string } }>(`${MANAGE}/:id/edit`, { preHandler: verifyCsrf }, async (request, reply) => managed(request, reply, (id) => {
+    const values = buildValues(request.body);
+    const { body, slots } = surveyBody(values);
+    const t = translator(request.lang);
+    try {
+      surveys.update(request.actor, id, body);
+      return seeOther(reply, `${MANAGE}/${id}`, 'flash.surveyUpdated');
+    } catch (error) {
+      if (error instanceof ValidationError) return editPage(request, reply, id, { errors: buildErrors(error, slots, t), values }, 422);
+      // Answered since the form was opened: the page now says why it cannot be edited.
+      if (error instanceof ProblemError && error.code === 'invalid_state') return editPage(request, reply, id, {}, 409);
+      throw error;
+    }
   }));
 
   app.get<{ Params: { id: string } }>(`${MANAGE}/:id/print`, async (request, reply) => managed(request, reply, async (id) => {
