@@ -69,8 +69,9 @@ describe('equipment at the desk and in the manager console, in a real browser', 
     await check(page, 'equipment-loan-checkout');
     await tablet(page, 'equipment-loan-checkout');
     await page.keyboard.type('田中 一郎');
-    await page.keyboard.press('Enter');
-    await page.waitForURL(`${base}/desk/loans/${loanId}`);
+    // The answer redirects back to this same address, so wait for the new page's load, not the URL.
+    await Promise.all([page.waitForEvent('load'), page.keyboard.press('Enter')]);
+    expect(page.url()).toBe(`${base}/desk/loans/${loanId}`);
     expect(await main(page)).toContain('備品を受け渡しました。');
     expect(db(env).prepare('SELECT u.tag, u.state FROM loan_units lu JOIN equipment_units u ON u.id = lu.unit_id ORDER BY u.tag').all())
       .toEqual([{ tag: 'PJ-01', state: 'on_loan' }, { tag: 'PJ-02', state: 'on_loan' }]);
@@ -128,8 +129,8 @@ describe('equipment at the desk and in the manager console, in a real browser', 
     expect(await main(page)).toContain('要連絡：備品が足りなくなった貸出（1件）');
     await check(page, 'equipment-desk-loans-flagged');
     await tablet(page, 'equipment-desk-loans-flagged');
-    await page.click('main button:has-text("連絡済み（フラグを外す）")');
-    await page.waitForURL(`${base}/desk/loans`);
+    await Promise.all([page.waitForEvent('load'), page.click('main button:has-text("連絡済み（フラグを外す）")')]);
+    expect(page.url()).toBe(`${base}/desk/loans`);
     expect(await main(page)).toContain('連絡が必要な貸出はありません。');
     expect(db(env).prepare("SELECT needs_attention FROM loans WHERE kind = 'takeout'").get()).toEqual({ needs_attention: null });
   });
