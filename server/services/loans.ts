@@ -19,7 +19,7 @@ import { paymentStatusAfter } from '../domain/life.js';
 import { priceFromSnapshot, type BookingService, type PricingSnapshot } from './bookings.js';
 import { isStaff, requireActor, requireManager, requireStaff, type Actor, type Deps } from './context.js';
 import {
-  assertMayBorrow, clearCoveredFlags, equipmentLines, equipmentShortages, flagUncovered, reserveLoan, resolveItems, setUnitState, shortageConflict, type Borrower,
+  assertMayBorrow, clearCoveredFlags, equipmentLines, equipmentShortages, flagUncovered, reserveLoan, resolveItems, setUnitState, type Borrower,
 } from './loan-core.js';
 import { longText, parseInput, text } from './validate.js';
 import { write } from './transaction.js';

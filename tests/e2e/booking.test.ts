@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { groups } from '../../db/schema.js';
 import { PASSWORD } from '../support/app.js';
-import { startBrowserEnv, type BrowserEnv, atWidths, check, mainText as main, focusedId, logIn } from './support.js';
+import { startBrowserEnv, type BrowserEnv, atWidths, check, mainText as main, focusedId, logIn, addGroupMember } from './support.js';
 
 // The clock: Tuesday 2026-12-01 10:00 in Tokyo (heating season: small-1 costs ¥480 for two
 // morning hours at the general rate, ¥240 at the registered rate).
@@ -148,11 +147,7 @@ describe('a group member in a real browser', () => {
   let env: BrowserEnv;
   beforeAll(async () => {
     env = await startBrowserEnv(NOW);
-    const groupId = env.t.db.insert(groups).values({
-      name: '市民活動ネットワーク', kana: 'しみんかつどうねっとわーく', type: 'npo', status: 'active', validUntil: '2027-03-31',
-      memberCount: 12, fields: '["まちづくり"]', createdAt: '2026-04-01T00:00:00.000Z',
-    }).returning({ id: groups.id }).get().id;
-    await env.t.account('member', 'kaiin@example.jp', { groupId, name: '佐藤 一郎' });
+    await addGroupMember(env);
   });
   afterAll(async () => env?.close());
 

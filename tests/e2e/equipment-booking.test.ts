@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { groups } from '../../db/schema.js';
-import { startBrowserEnv, type BrowserEnv, atWidths, check, mainText as main, focusedId, logIn } from './support.js';
+import { startBrowserEnv, type BrowserEnv, atWidths, check, mainText as main, focusedId, logIn, addGroupMember } from './support.js';
 
 // The clock: Tuesday 2026-12-01 10:00 in Tokyo. A registered group borrows equipment free; the
 // center has three projectors.
@@ -28,11 +27,7 @@ describe('a group member borrows equipment in a real browser', () => {
   let env: BrowserEnv;
   beforeAll(async () => {
     env = await startBrowserEnv(NOW);
-    const groupId = env.t.db.insert(groups).values({
-      name: '市民活動ネットワーク', kana: 'しみんかつどうねっとわーく', type: 'npo', status: 'active', validUntil: '2027-03-31',
-      memberCount: 12, fields: '["まちづくり"]', createdAt: '2026-04-01T00:00:00.000Z',
-    }).returning({ id: groups.id }).get().id;
-    await env.t.account('member', 'kaiin@example.jp', { groupId, name: '佐藤 一郎' });
+    await addGroupMember(env);
   });
   afterAll(async () => env?.close());
 

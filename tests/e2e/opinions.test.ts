@@ -1,6 +1,5 @@
 /// <reference lib="dom" />
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
 import { startBrowserEnv, type BrowserEnv, check, mainText as main, focusedId, logIn } from './support.js';
 
 // The clock: Tuesday 2026-12-01 10:00 in Tokyo (a survey opened at 09:00 today is open).

@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { expect } from 'vitest';
+import { groups } from '../../db/schema.js';
 import { makeTestApp, PASSWORD, type TestApp } from '../support/app.js';
 
 const require = createRequire(import.meta.url);
@@ -91,4 +92,14 @@ export async function logIn(env: BrowserEnv, email: string): Promise<void> {
   await page.fill('#field-password', PASSWORD);
   await page.click('main button[type="submit"]');
   await page.waitForURL(base + '/');
+}
+
+/** The registered group 市民活動ネットワーク with its member 佐藤 一郎 (kaiin@example.jp); returns the group's id. */
+export async function addGroupMember(env: BrowserEnv): Promise<number> {
+  const groupId = env.t.db.insert(groups).values({
+    name: '市民活動ネットワーク', kana: 'しみんかつどうねっとわーく', type: 'npo', status: 'active', validUntil: '2027-03-31',
+    memberCount: 12, fields: '["まちづくり"]', createdAt: '2026-04-01T00:00:00.000Z',
+  }).returning({ id: groups.id }).get().id;
+  await env.t.account('member', 'kaiin@example.jp', { groupId, name: '佐藤 一郎' });
+  return groupId;
 }

@@ -1,5 +1,4 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { LightMyRequestResponse } from 'fastify';
 import { count, makeTestApp, type TestApp } from '../support/app.js';
 import { auditActions, body, bookingRow, call, makeGroup, user } from './helpers.js';
 import { openForm, postForm } from '../support/forms.js';

@@ -1,5 +1,4 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { LightMyRequestResponse } from 'fastify';
 import { count, makeTestApp, type TestApp } from '../support/app.js';
 import { openForm } from '../support/forms.js';
 
@@ -14,7 +13,6 @@ async function app(): Promise<TestApp> {
   return t;
 }
 
-const cookieValue = (res: LightMyRequestResponse, name: string) => res.cookies.find((c) => c.name === name)?.value;
 
 async function submit(a: TestApp, formUrl: string, action: string, fields: Record<string, string>, cookie = '') {
   const form = await openForm(a, formUrl, cookie);

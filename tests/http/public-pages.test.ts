@@ -1,5 +1,4 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { LightMyRequestResponse } from 'fastify';
 import { count, makeTestApp, type TestApp } from '../support/app.js';
 import { addDays } from '../../server/domain/time.js';
 import { call, makeGroup, user } from './helpers.js';
@@ -81,10 +80,6 @@ async function book(a: TestApp, space: string, start: string, end: string): Prom
   const res = await call(a, 'POST', '/api/v1/bookings', { cookie: citizen.cookie, body: { space, start, end, purpose: '打ち合わせ', attendees: 5 } });
   expect(res.statusCode, res.body).toBe(201);
   return (res.json() as { id: number }).id;
-}
-
-function cookieValue(res: LightMyRequestResponse, name: string): string | undefined {
-  return res.cookies.find((c) => c.name === name)?.value;
 }
 
 describe('a space page', () => {

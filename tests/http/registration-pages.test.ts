@@ -1,5 +1,4 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { LightMyRequestResponse } from 'fastify';
 import { count, makeTestApp, PASSWORD, type TestApp } from '../support/app.js';
 import { openForm, postForm } from '../support/forms.js';
 
@@ -14,10 +13,6 @@ afterEach(async () => {
 async function app(nowIso = '2026-12-01T10:00'): Promise<TestApp> {
   t = await makeTestApp(nowIso);
   return t;
-}
-
-function cookieValue(res: LightMyRequestResponse, name: string): string | undefined {
-  return res.cookies.find((c) => c.name === name)?.value;
 }
 
 /** Opens `formUrl`, then posts `fields` with its CSRF token to `action`. */

@@ -1,5 +1,4 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { LightMyRequestResponse } from 'fastify';
 import { count, makeTestApp, type TestApp } from '../support/app.js';
 import { openForm } from '../support/forms.js';
 
@@ -9,7 +8,6 @@ afterEach(async () => {
   t = undefined;
 });
 
-const cookieValue = (res: LightMyRequestResponse, name: string) => res.cookies.find((c) => c.name === name)?.value;
 
 async function submit(a: TestApp, formUrl: string, action: string, fields: [string, string][], cookie = '') {
   const form = await openForm(a, formUrl, cookie);

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { addDays, isDate, parseInstant, toApi, ZONE } from '../../domain/time.js';
+import { addDays, isDate, ZONE } from '../../domain/time.js';
 import { ProblemError, ValidationError, type FieldError } from '../../errors.js';
 import { isMessageKey, type Formatters, type MessageKey, type MessageParams, type Translate } from '../../i18n/index.js';
 import type { Role } from '../../services/context.js';
