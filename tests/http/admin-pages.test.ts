@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { count, makeTestApp, PASSWORD, type TestApp } from '../support/app.js';
 import { auditActions, body, bookingRow, call, makeGroup, user } from './helpers.js';
-import { openForm, postForm } from '../support/forms.js';
+import { openForm, postForm, signedInForm } from '../support/forms.js';
 
 // The clock: Tuesday 2026-12-01 10:00 in Tokyo.
 
@@ -18,11 +18,7 @@ async function app(nowIso = '2026-12-01T10:00'): Promise<TestApp> {
 
 const get = (a: TestApp, url: string, cookie: string) => a.app.inject({ url, headers: { cookie } });
 
-async function manager(a: TestApp) {
-  const u = await user(a, 'manager', 'boss@example.jp');
-  const form = await openForm(a, '/manage', u.cookie);
-  return { id: u.id, session: u.cookie, token: form.token, cookie: form.cookie };
-}
+const manager = (a: TestApp) => signedInForm(a, 'manager', 'boss@example.jp', '/manage');
 
 describe('who may use the console', () => {
   it('is for managers: clerks and citizens see a 403 page, visitors log in first', async () => {

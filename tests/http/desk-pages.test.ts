@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { count, makeTestApp, type TestApp } from '../support/app.js';
 import { auditActions, body, bookingRow, call, makeGroup, user } from './helpers.js';
-import { openForm, postForm } from '../support/forms.js';
+import { postForm, signedInForm } from '../support/forms.js';
 
 // The clock: Tuesday 2026-12-01 10:00 in Tokyo. small-1 for two morning hours costs ¥480 at the
 // general rate in the heating season, ¥240 at the registered rate.
@@ -20,11 +20,7 @@ async function app(nowIso = '2026-12-01T10:00'): Promise<TestApp> {
 const get = (a: TestApp, url: string, cookie: string) => a.app.inject({ url, headers: { cookie } });
 
 /** A clerk with a desk page open: what posting the desk's forms needs. */
-async function clerk(a: TestApp, role: 'staff' | 'manager' = 'staff') {
-  const u = await user(a, role, `${role}@example.jp`);
-  const form = await openForm(a, '/desk', u.cookie);
-  return { id: u.id, session: u.cookie, token: form.token, cookie: form.cookie };
-}
+const clerk = (a: TestApp, role: 'staff' | 'manager' = 'staff') => signedInForm(a, role, `${role}@example.jp`, '/desk');
 
 const walkInSlot = (extra: Record<string, string> = {}) => ({
   booker: 'walk-in', walkInName: '佐藤 一郎', walkInPhone: '090-1111-2222',

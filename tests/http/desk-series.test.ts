@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { count, makeTestApp, type TestApp } from '../support/app.js';
-import { openForm, postForm } from '../support/forms.js';
-import { auditActions, makeGroup, user } from './helpers.js';
+import { postForm, signedInForm } from '../support/forms.js';
+import { auditActions, makeGroup } from './helpers.js';
 
 // The clock: Tuesday 2026-12-01 10:00 in Tokyo. small-1 for two morning hours costs ¥240 at the
 // registered rate in the heating season. The center is closed 12/29 – 1/3.
@@ -19,11 +19,7 @@ async function app(nowIso = '2026-12-01T10:00'): Promise<TestApp> {
 
 const get = (a: TestApp, url: string, cookie: string) => a.app.inject({ url, headers: { cookie } });
 
-async function clerk(a: TestApp) {
-  const u = await user(a, 'staff', 'staff@example.jp');
-  const form = await openForm(a, '/desk', u.cookie);
-  return { id: u.id, session: u.cookie, token: form.token, cookie: form.cookie };
-}
+const clerk = (a: TestApp) => signedInForm(a, 'staff', 'staff@example.jp', '/desk');
 
 const slot = (booker: string, extra: Record<string, string> = {}) => ({
   booker, space: 'small-1', date: '2026-12-22', start: '10:00', end: '12:00', attendees: '5', purpose: '定例会',

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { cookieHeader, count, makeTestApp, type TestApp } from '../support/app.js';
-import { openForm, postForm } from '../support/forms.js';
+import { postForm, signedInForm } from '../support/forms.js';
 import { auditActions, body, bookingRow, call, expectProblem, makeGroup, user } from './helpers.js';
 
 // The clock: Tuesday 2027-01-05 10:00 in Tokyo, so the general window already reaches April
@@ -212,11 +212,7 @@ describe('other sections from a date', () => {
 });
 
 describe('the rules page', () => {
-  async function manager(a: TestApp) {
-    const u = await user(a, 'manager', 'boss@example.jp');
-    const form = await openForm(a, '/manage/rules', u.cookie);
-    return { id: u.id, session: u.cookie, token: form.token, cookie: form.cookie, page: form.page };
-  }
+  const manager = (a: TestApp) => signedInForm(a, 'manager', 'boss@example.jp', '/manage/rules');
 
   const textarea = (html: string, key: string) =>
     JSON.parse(new RegExp(`id="field-${key}"[^>]*>([^<]*)</textarea>`).exec(html)![1]!.replace(/&quot;/g, '"')) as Record<string, unknown>;

@@ -20,3 +20,11 @@ export function postForm(a: TestApp, url: string, fields: Record<string, string>
     headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
   });
 }
+
+/** An account of the role, logged in, with a page's form open: what posting that page's forms needs. */
+export async function signedInForm(a: TestApp, role: 'individual' | 'member' | 'staff' | 'manager', email: string, url: string) {
+  const id = await a.account(role, email);
+  const session = await a.login(email);
+  const form = await openForm(a, url, session);
+  return { id, session, token: form.token, cookie: form.cookie, page: form.page };
+}
