@@ -8,7 +8,8 @@ import { checkWindow } from '../domain/windows.js';
 import { fiscalYear, fromStored, InvalidTimeError, parseInstant, toApi, toStored, tokyoDate } from '../domain/time.js';
 import { ConflictError, ForbiddenError, InvalidStateError, NotFoundError, ProblemError, ValidationError } from '../errors.js';
 import { recordAudit } from '../repositories/audit.js';
-import { findBooking, updateBooking, paidYen } from '../repositories/bookings.js';
+import { findBooking, updateBooking, paidYen, type BookingRow } from '../repositories/bookings.js';
+import type { EquipmentLine } from '../domain/pricing.js';
 import {
   allUnits, equipmentTypeRows, findCase, findLoan, holdingsOverlapping, itemsOfLoans, listCases, listLoans, nextInvoiceNo,
   poolByType, suspendingCases, unitByTag, unitCounts, unitsOfLoans, type CaseRow, type LoanRow,
@@ -187,6 +188,21 @@ export function makeLoanService(deps: Deps, bookingService: BookingService) {
     return c;
   }
 
+  const snapshotOf = (booking: BookingRow) => JSON.parse(booking.pricingJson) as PricingSnapshot;
+
+  /**
+   * A booking's fee with other equipment on it, from its own stored pricing (the rate kind it was
+   * made with). When the total moves, what was paid is weighed again; a 100% exemption stays exempt.
+   */
+  function repriceEquipment(tx: Tx, booking: BookingRow, equipment: EquipmentLine[], nowIso: string): void {
+    const next: PricingSnapshot = { ...snapshotOf(booking), equipment };
+    const price = priceFromSnapshot(next, fromStored(booking.startAt), fromStored(booking.endAt));
+    const paymentStatus = booking.exemptionPercent === 100 || price.totalYen === booking.totalYen
+      ? booking.paymentStatus
+      : paymentStatusAfter({ totalYen: price.totalYen, paidYen: paidYen(tx, booking.id), exempt: false });
+    updateBooking(tx, booking.id, { totalYen: price.totalYen, linesJson: JSON.stringify(price.lines), pricingJson: JSON.stringify(next), paymentStatus, updatedAt: nowIso });
+  }
+
   /** Adds equipment to an existing live, future booking: a loan made with it, and the booking's fee re-priced. */
   function addToBooking(tx: Tx, actor: Actor, bookingId: number, rawItems: z.infer<typeof Items>, now: DateTime): number {
     const booking = bookingService.internals.visibleBooking(tx, actor, bookingId);
@@ -200,21 +216,12 @@ export function makeLoanService(deps: Deps, bookingService: BookingService) {
     if (borrower.groupId !== null || borrower.accountId !== null) assertMayBorrow(tx, borrower);
     const loanId = reserveLoan(tx, { kind: 'booking', bookingId, borrower, start, end, items, actorId: actor.id, now });
     // The fee of the added equipment joins the booking's lines, at the rate kind it was made with.
-    const snapshot = JSON.parse(booking.pricingJson) as PricingSnapshot;
-    const merged = new Map((snapshot.equipment ?? []).map((e) => [e.type, { ...e }]));
+    const merged = new Map((snapshotOf(booking).equipment ?? []).map((e) => [e.type, { ...e }]));
     for (const line of equipmentLines(items)) {
       const had = merged.get(line.type);
       merged.set(line.type, had ? { ...had, quantity: had.quantity + line.quantity } : line);
     }
-    const next: PricingSnapshot = { ...snapshot, equipment: [...merged.values()] };
-    const price = priceFromSnapshot(next, start, end);
-    if (price.totalYen !== booking.totalYen) {
-      const paid = paidYen(tx, booking.id);
-      const paymentStatus = booking.exemptionPercent === 100 ? booking.paymentStatus : paymentStatusAfter({ totalYen: price.totalYen, paidYen: paid, exempt: false });
-      updateBooking(tx, booking.id, { totalYen: price.totalYen, linesJson: JSON.stringify(price.lines), pricingJson: JSON.stringify(next), paymentStatus, updatedAt: toStored(now) });
-    } else {
-      updateBooking(tx, booking.id, { linesJson: JSON.stringify(price.lines), pricingJson: JSON.stringify(next), updatedAt: toStored(now) });
-    }
+    repriceEquipment(tx, booking, [...merged.values()], toStored(now));
     return loanId;
   }
 
@@ -323,14 +330,9 @@ export function makeLoanService(deps: Deps, bookingService: BookingService) {
         if (loan.bookingId !== null) {
           // The equipment's fee leaves the booking with it.
           const booking = findBooking(tx, loan.bookingId)!;
-          const snapshot = JSON.parse(booking.pricingJson) as PricingSnapshot;
           const removed = new Map(itemsOfLoans(tx, [id]).map((i) => [i.type, i.quantity]));
-          const equipment = (snapshot.equipment ?? []).map((e) => ({ ...e, quantity: e.quantity - (removed.get(e.type) ?? 0) })).filter((e) => e.quantity > 0);
-          const next: PricingSnapshot = { ...snapshot, equipment };
-          const price = priceFromSnapshot(next, fromStored(booking.startAt), fromStored(booking.endAt));
-          const paid = paidYen(tx, booking.id);
-          const paymentStatus = booking.exemptionPercent === 100 || price.totalYen === booking.totalYen ? booking.paymentStatus : paymentStatusAfter({ totalYen: price.totalYen, paidYen: paid, exempt: false });
-          updateBooking(tx, booking.id, { totalYen: price.totalYen, linesJson: JSON.stringify(price.lines), pricingJson: JSON.stringify(next), paymentStatus, updatedAt: nowIso });
+          const equipment = (snapshotOf(booking).equipment ?? []).map((e) => ({ ...e, quantity: e.quantity - (removed.get(e.type) ?? 0) })).filter((e) => e.quantity > 0);
+          repriceEquipment(tx, booking, equipment, nowIso);
         }
         recordAudit(tx, { at: nowIso, actorId: actor.id, action: 'loan.cancel', entity: 'loan', entityId: id, detail: {} });
         return loanViews(tx, [findLoan(tx, id)!], now)[0]!;

@@ -94,6 +94,26 @@ describe('equipment on a booking', () => {
     expect((await call(t, 'PATCH', `/api/v1/bookings/${first.id}`, { cookie: member.cookie, body: { space: 'training-b', start: '2026-12-15T17:00', end: '2026-12-15T19:00' } })).statusCode).toBe(200);
   });
 
+  it('equipment added to a booking later joins its fee (and owes the difference); cancelling that loan takes it off again', async () => {
+    const hanako = await user(t, 'individual', 'hanako@example.jp');
+    const staff = await user(t, 'staff', 'desk@example.jp');
+    const made = (await call(t, 'POST', '/api/v1/bookings', { cookie: hanako.cookie, body: room('2026-12-15T13:00', '2026-12-15T16:00') })).json() as { id: number; totalYen: number };
+    expect((await call(t, 'POST', `/api/v1/bookings/${made.id}/payments`, { cookie: staff.cookie, body: { amountYen: made.totalYen, method: 'cash' } })).statusCode).toBe(201);
+    const row = () => sql<{ total_yen: number; payment_status: string; status: string }>('SELECT total_yen, payment_status, status FROM bookings WHERE id = ?', made.id)[0]!;
+    expect(row()).toEqual({ total_yen: made.totalYen, payment_status: 'paid', status: 'confirmed' });
+    const added = await call(t, 'POST', '/api/v1/loans', { cookie: hanako.cookie, body: { bookingId: made.id, items: [{ type: 'projector', quantity: 1 }] } });
+    expect(added.statusCode, added.body).toBe(201);
+    // General rate: the projector's ¥500 is added; what was paid no longer covers it.
+    expect(row()).toEqual({ total_yen: made.totalYen + 500, payment_status: 'unpaid', status: 'confirmed' });
+    const booking = (await call(t, 'GET', `/api/v1/bookings/${made.id}`, { cookie: hanako.cookie })).json() as { equipment: unknown; lines: { label: string; amountYen: number }[]; totalYen: number };
+    expect(booking.equipment).toEqual([{ type: 'projector', quantity: 1 }]);
+    expect(booking.lines.reduce((sum, l) => sum + l.amountYen, 0)).toBe(booking.totalYen);
+    const loanId = (added.json() as { id: number }).id;
+    expect((await call(t, 'POST', `/api/v1/loans/${loanId}/cancel`, { cookie: hanako.cookie })).statusCode).toBe(200);
+    expect(row()).toEqual({ total_yen: made.totalYen, payment_status: 'paid', status: 'confirmed' });
+    expect((await call(t, 'GET', `/api/v1/bookings/${made.id}`, { cookie: hanako.cookie })).json()).toMatchObject({ equipment: [] });
+  });
+
   it('skips the dates of a series where the equipment is taken', async () => {
     const groupId = makeGroup(t);
     const member = await user(t, 'member', 'kaiin@example.jp', { groupId });
