@@ -1,20 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { count, makeTestApp, PASSWORD, type TestApp } from '../support/app.js';
+import { describe, expect, it } from 'vitest';
+import { count, PASSWORD, appPerTest } from '../support/app.js';
 import { auditActions, bookingRow, body, call, expectProblem, user } from './helpers.js';
 
 // The clock: Tuesday 2026-12-01 10:00 in Tokyo. small-1 costs ¥200 an hour in the morning; two
 // hours at the general rate in the heating season are ¥480.
 
-let t: TestApp | undefined;
-afterEach(async () => {
-  await t?.close();
-  t = undefined;
-});
-
-async function app(nowIso = '2026-12-01T10:00'): Promise<TestApp> {
-  t = await makeTestApp(nowIso, { sessionHours: 24 * 30 });
-  return t;
-}
+const app = appPerTest('2026-12-01T10:00', { sessionHours: 24 * 30 });
 
 describe('staff accounts', () => {
   it('a manager creates a clerk, and disabling the clerk deletes their sessions so the cookie stops working', async () => {

@@ -1,20 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { count, makeTestApp, PASSWORD, type TestApp } from '../support/app.js';
+import { describe, expect, it } from 'vitest';
+import { count, PASSWORD, type TestApp, appPerTest } from '../support/app.js';
 import { auditActions, body, bookingRow, call, makeGroup, user } from './helpers.js';
 import { openForm, postForm, signedInForm } from '../support/forms.js';
 
 // The clock: Tuesday 2026-12-01 10:00 in Tokyo.
 
-let t: TestApp | undefined;
-afterEach(async () => {
-  await t?.close();
-  t = undefined;
-});
-
-async function app(nowIso = '2026-12-01T10:00'): Promise<TestApp> {
-  t = await makeTestApp(nowIso, { sessionHours: 24 * 30 });
-  return t;
-}
+const app = appPerTest('2026-12-01T10:00', { sessionHours: 24 * 30 });
 
 const get = (a: TestApp, url: string, cookie: string) => a.app.inject({ url, headers: { cookie } });
 

@@ -1,23 +1,14 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { LightMyRequestResponse } from 'fastify';
 import { groups } from '../../db/schema.js';
-import { count, makeTestApp, PASSWORD, type TestApp } from '../support/app.js';
+import { count, PASSWORD, type TestApp, appPerTest } from '../support/app.js';
 import { openForm, postForm } from '../support/forms.js';
 
 // The clock: Tuesday 2026-12-01 10:00 in Tokyo. Individuals may book up to March 2027, registered
 // groups up to June 2027. December is in the heating season: small-1 for two morning hours costs
 // ¥480 at the general rate (¥400 + 20%) and ¥240 at the registered rate.
 
-let t: TestApp | undefined;
-afterEach(async () => {
-  await t?.close();
-  t = undefined;
-});
-
-async function app(nowIso = '2026-12-01T10:00'): Promise<TestApp> {
-  t = await makeTestApp(nowIso, { sessionHours: 24 * 30 });
-  return t;
-}
+const app = appPerTest('2026-12-01T10:00', { sessionHours: 24 * 30 });
 
 function cookieValue(res: LightMyRequestResponse, name: string): string | undefined {
   return res.cookies.find((c) => c.name === name)?.value;

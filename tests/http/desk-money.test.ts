@@ -1,20 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { makeTestApp, type TestApp } from '../support/app.js';
+import { describe, expect, it } from 'vitest';
+import { type TestApp, appPerTest } from '../support/app.js';
 import { auditActions, bookingRow, body, call, expectProblem, makeGroup, snapshot, user } from './helpers.js';
 
 // The clock: Tuesday 2026-12-01 10:00 in Tokyo. small-1 for two morning hours costs ¥480 at the
 // general rate in the heating season (¥400 + 20%), ¥240 at the registered rate.
 
-let t: TestApp | undefined;
-afterEach(async () => {
-  await t?.close();
-  t = undefined;
-});
-
-async function app(nowIso = '2026-12-01T10:00'): Promise<TestApp> {
-  t = await makeTestApp(nowIso, { sessionHours: 24 * 30 });
-  return t;
-}
+const app = appPerTest('2026-12-01T10:00', { sessionHours: 24 * 30 });
 
 async function walkIn(a: TestApp, cookie: string, start = '2026-12-10T10:00', end = '2026-12-10T12:00', extra: Record<string, unknown> = {}) {
   const res = await call(a, 'POST', '/api/v1/bookings', { cookie, body: body(start, end, { walkIn: { name: '佐藤 一郎', phone: '090-1111-2222' }, ...extra }) });

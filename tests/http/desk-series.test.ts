@@ -1,21 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { count, makeTestApp, type TestApp } from '../support/app.js';
+import { describe, expect, it } from 'vitest';
+import { count, type TestApp, appPerTest } from '../support/app.js';
 import { postForm, signedInForm } from '../support/forms.js';
 import { auditActions, makeGroup } from './helpers.js';
 
 // The clock: Tuesday 2026-12-01 10:00 in Tokyo. small-1 for two morning hours costs ¥240 at the
 // registered rate in the heating season. The center is closed 12/29 – 1/3.
 
-let t: TestApp | undefined;
-afterEach(async () => {
-  await t?.close();
-  t = undefined;
-});
-
-async function app(nowIso = '2026-12-01T10:00'): Promise<TestApp> {
-  t = await makeTestApp(nowIso, { sessionHours: 24 * 30 });
-  return t;
-}
+const app = appPerTest('2026-12-01T10:00', { sessionHours: 24 * 30 });
 
 const get = (a: TestApp, url: string, cookie: string) => a.app.inject({ url, headers: { cookie } });
 

@@ -1,16 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { count, makeTestApp, type TestApp } from '../support/app.js';
+import { describe, expect, it } from 'vitest';
+import { count, type TestApp, appPerTest } from '../support/app.js';
 
-let t: TestApp | undefined;
-afterEach(async () => {
-  await t?.close();
-  t = undefined;
-});
-
-async function app(nowIso = '2026-12-01T10:00'): Promise<TestApp> {
-  t = await makeTestApp(nowIso);
-  return t;
-}
+const app = appPerTest('2026-12-01T10:00');
 
 const send = (a: TestApp, body: unknown, remoteAddress = '10.0.0.1') =>
   a.app.inject({ method: 'POST', url: '/api/v1/opinions', payload: body as object, remoteAddress });

@@ -1,20 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { LightMyRequestResponse } from 'fastify';
-import { count, makeTestApp, PASSWORD, type TestApp } from '../support/app.js';
+import { count, PASSWORD, type TestApp, appPerTest } from '../support/app.js';
 import { spaceBlocks, spaces } from '../../db/schema.js';
 import { at, toStored } from '../../server/domain/time.js';
 import { openForm, postForm } from '../support/forms.js';
 
-let t: TestApp | undefined;
-afterEach(async () => {
-  await t?.close();
-  t = undefined;
-});
-
-async function app(nowIso = '2026-12-01T10:00', config = {}): Promise<TestApp> {
-  t = await makeTestApp(nowIso, config);
-  return t;
-}
+const app = appPerTest('2026-12-01T10:00');
 
 /** The row of the spaces table whose row header is exactly `name`. */
 function rowOf(html: string, name: string): string {

@@ -1,21 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { count, makeTestApp, type TestApp } from '../support/app.js';
+import { describe, expect, it } from 'vitest';
+import { count, type TestApp, appPerTest } from '../support/app.js';
 import { addDays } from '../../server/domain/time.js';
 import { call, makeGroup, user } from './helpers.js';
 import { openForm, postForm } from '../support/forms.js';
 
 // The default clock: Tuesday 2026-12-01 10:00 in Tokyo. December 2026: the 2nd and 4th Mondays
 // (12/14, 12/28) are regular closing days, 12/29–1/3 the year-end closure; heating season.
-let t: TestApp | undefined;
-afterEach(async () => {
-  await t?.close();
-  t = undefined;
-});
-
-async function app(nowIso = '2026-12-01T10:00'): Promise<TestApp> {
-  t = await makeTestApp(nowIso);
-  return t;
-}
+const app = appPerTest('2026-12-01T10:00');
 
 const get = (a: TestApp, url: string, cookie?: string) => a.app.inject({ url, headers: cookie ? { cookie } : {} });
 

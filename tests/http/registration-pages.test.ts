@@ -1,19 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { count, makeTestApp, PASSWORD, type TestApp } from '../support/app.js';
+import { describe, expect, it } from 'vitest';
+import { count, PASSWORD, type TestApp, appPerTest } from '../support/app.js';
 import { openForm, postForm } from '../support/forms.js';
 
 const REP_PASSWORD = 'hanako-secret-1';
 
-let t: TestApp | undefined;
-afterEach(async () => {
-  await t?.close();
-  t = undefined;
-});
-
-async function app(nowIso = '2026-12-01T10:00'): Promise<TestApp> {
-  t = await makeTestApp(nowIso);
-  return t;
-}
+const app = appPerTest('2026-12-01T10:00');
 
 /** Opens `formUrl`, then posts `fields` with its CSRF token to `action`. */
 async function submit(a: TestApp, formUrl: string, action: string, fields: Record<string, string>, cookie = '') {

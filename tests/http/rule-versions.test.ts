@@ -1,5 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { cookieHeader, count, makeTestApp, type TestApp } from '../support/app.js';
+import { describe, expect, it } from 'vitest';
+import { cookieHeader, count, type TestApp, appPerTest } from '../support/app.js';
 import { postForm, signedInForm } from '../support/forms.js';
 import { auditActions, body, bookingRow, call, expectProblem, makeGroup, user } from './helpers.js';
 
@@ -8,16 +8,7 @@ import { auditActions, body, bookingRow, call, expectProblem, makeGroup, user } 
 // ¥400, and ¥480 with the heating surcharge of 20% (November to April). With heating at 50% from
 // the fiscal year 2027 they are ¥600.
 
-let t: TestApp | undefined;
-afterEach(async () => {
-  await t?.close();
-  t = undefined;
-});
-
-async function app(nowIso = '2027-01-05T10:00'): Promise<TestApp> {
-  t = await makeTestApp(nowIso, { sessionHours: 24 * 30 });
-  return t;
-}
+const app = appPerTest('2027-01-05T10:00', { sessionHours: 24 * 30 });
 
 const walkIn = { walkIn: { name: '佐藤 一郎', phone: '090-1111-2222' } };
 type Section = { key: string; value: Record<string, unknown>; effectiveFrom: string | null; scheduled: { effectiveFrom: string; until: string | null; value: Record<string, unknown> }[] };

@@ -1,5 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { count, makeTestApp, type TestApp } from '../support/app.js';
+import { describe, expect, it } from 'vitest';
+import { count, type TestApp, appPerTest } from '../support/app.js';
 import { openForm, postForm } from '../support/forms.js';
 import { auditActions, body, call, expectProblem, makeGroup, user } from './helpers.js';
 
@@ -7,16 +7,7 @@ import { auditActions, body, call, expectProblem, makeGroup, user } from './help
 // group's July. small-1 holds 8 people; the hall has a group quota of 4 a month; the plaza is
 // bookable May 1 – October 31; training is training-a + training-b.
 
-let t: TestApp | undefined;
-afterEach(async () => {
-  await t?.close();
-  t = undefined;
-});
-
-async function app(nowIso = '2027-01-05T10:00'): Promise<TestApp> {
-  t = await makeTestApp(nowIso, { sessionHours: 24 * 30 });
-  return t;
-}
+const app = appPerTest('2027-01-05T10:00', { sessionHours: 24 * 30 });
 
 const walkIn = { walkIn: { name: '佐藤 一郎', phone: '090-1111-2222' } };
 const stored = (a: TestApp) => ({

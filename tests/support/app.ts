@@ -1,3 +1,4 @@
+import { afterEach } from 'vitest';
 import { DateTime } from 'luxon';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../server/app.js';
@@ -78,4 +79,17 @@ export function cookieHeader(res: LightMyRequestResponse): string {
 /** Counts rows of a table: tests assert that failed requests stored nothing. */
 export function count(db: Db, table: string): number {
   return (db.$client.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+}
+
+/**
+ * A fresh app per test, closed after it: `const app = appPerTest('2026-12-01T10:00')` at the top of
+ * a file, then `const a = await app()` (or `app(otherNow, otherConfig)`) in each test.
+ */
+export function appPerTest(defaultNow: string, defaultConfig: Partial<Config> = {}) {
+  let current: TestApp | undefined;
+  afterEach(async () => {
+    await current?.close();
+    current = undefined;
+  });
+  return async (nowIso = defaultNow, config: Partial<Config> = defaultConfig): Promise<TestApp> => (current = await makeTestApp(nowIso, config));
 }
